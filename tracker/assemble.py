@@ -1,0 +1,112 @@
+"""Raw documents → one frozen Site with every reference resolved, plus the problems found."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeVar
+
+from .config import read_config
+from .documents import read_letter, read_page, read_update, slug_problem, with_body
+from .errors import Problem, did_you_mean, has_errors
+from .model import Letter, Page, Site, Update
+from .records import outline, read_record
+from .refs import Targets, update_title
+from .sources import Document, Pos, RawSite
+from .texts import resolve_links
+
+RESERVED_SLUGS = frozenset({
+    "areas", "letters", "updates", "timeline", "search", "data", "assets", "pagefind",
+    "feed.xml", "sitemap.xml", "404.html", "index.html",
+})
+
+D = TypeVar("D", Letter, Update, Page)
+T = TypeVar("T")
+
+
+def _kept(items: Iterable[T | None]) -> list[T]:
+    """The items that could be read (the others have reported their problems)."""
+    return [item for item in items if item is not None]
+
+
+def _valid_slugs(docs: tuple[Document, ...], problems: list[Problem]) -> list[Document]:
+    kept = []
+    for doc in docs:
+        problem = slug_problem(doc.path, doc.slug)
+        if problem:
+            problems.append(problem)
+        else:
+            kept.append(doc)
+    return kept
+
+
+def _resolved(items: list[D], by_path: dict[str, Document], targets: Targets,
+              problems: list[Problem]) -> list[D]:
+    resolved = []
+    for item in items:
+        doc = by_path[item.path]
+        body = resolve_links(item.body, doc.path, Pos(doc.body_line, 1), targets, problems)
+        resolved.append(with_body(item, body))
+    return resolved  # type: ignore[return-value]
+
+
+def _check_about(updates: list[Update], by_path: dict[str, Document], targets: Targets,
+                 problems: list[Problem]) -> None:
+    for update in updates:
+        for record_id in update.about:
+            if record_id not in targets.records:
+                pos = by_path[update.path].meta.at("about")
+                problems.append(Problem(
+                    update.path, pos.line, pos.column, "error", f"unknown record '{record_id}' in 'about'",
+                    did_you_mean(record_id, targets.records,
+                                 fallback="'about' lists record ids: the file names in content/actions/"),
+                ))
+
+
+def assemble(raw: RawSite) -> tuple[Site | None, list[Problem]]:
+    """The validated site, or None when there are errors; every problem found either way."""
+    problems: list[Problem] = []
+    config = read_config(raw.config, problems, raw.themes)
+    docs = {d.path: d for d in (*raw.letters, *raw.updates, *raw.pages)}
+
+    letters = _kept(read_letter(d, config, problems) for d in _valid_slugs(raw.letters, problems))
+    updates = _kept(read_update(d, problems) for d in _valid_slugs(raw.updates, problems))
+    pages = _kept(read_page(d, problems) for d in _valid_slugs(raw.pages, problems))
+    for page in pages:
+        if page.slug in RESERVED_SLUGS:
+            problems.append(Problem(page.path, 1, 1, "error",
+                                    f"the page name '{page.slug}' is taken by a section of the site",
+                                    "rename the file, for example to 'about-" + page.slug + ".md'"))
+    record_files = []
+    for data in raw.records:
+        problem = slug_problem(data.path, data.slug)
+        if problem:
+            problems.append(problem)
+        else:
+            record_files.append(data)
+
+    outlines = {data.slug: outline(data) for data in record_files}
+    targets = Targets(
+        letters={x.slug: x for x in letters},
+        updates={x.slug: update_title(x.title, x.date) for x in updates},
+        records={rid: title for rid, (title, _) in outlines.items()},
+        actions={rid: actions for rid, (_, actions) in outlines.items()},
+        pages={x.slug: x.title for x in pages},
+        static=frozenset(raw.static_files),
+    )
+    letters = _resolved(letters, docs, targets, problems)
+    updates = _resolved(updates, docs, targets, problems)
+    pages = _resolved(pages, docs, targets, problems)
+    _check_about(updates, docs, targets, problems)
+    records = _kept(read_record(data, config, targets, problems) for data in record_files)
+
+    if has_errors(problems):
+        return None, problems
+    site = Site(
+        config=config,
+        letters=tuple(sorted(letters, key=lambda x: (x.date, x.slug))),
+        updates=tuple(sorted(updates, key=lambda x: (x.date, x.slug), reverse=True)),
+        pages=tuple(sorted(pages, key=lambda x: x.slug)),
+        records=tuple(sorted(records, key=lambda x: x.id)),
+        static_files=raw.static_files,
+    )
+    return site, problems

@@ -1,0 +1,77 @@
+"""The `tracker` command: parse options, call one function, print problems, exit 0, 1 or 2."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import check_site
+from .errors import Problem, has_errors, sort_problems
+
+SITE_OPTION = click.option(
+    "--site", "site", default=".", show_default=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="The site folder (with site.yml).",
+)
+
+
+def build_date(today: str | None) -> dt.date:
+    """--today, else SOURCE_DATE_EPOCH, else today."""
+    if today:
+        try:
+            return dt.date.fromisoformat(today)
+        except ValueError:
+            raise click.BadParameter(f"'{today}' is not a date (YYYY-MM-DD)",
+                                     param_hint="--today") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise click.UsageError(f"SOURCE_DATE_EPOCH='{epoch}' is not a whole number of "
+                                   "seconds") from None
+    return dt.date.today()
+
+
+def report(problems: list[Problem], site: str, fmt: str = "text") -> None:
+    """Every problem, sorted: on standard error as text, or on standard output as JSON."""
+    ordered = sort_problems(problems)
+    if fmt == "json":
+        click.echo(json.dumps([p.as_dict() for p in ordered], indent=2, ensure_ascii=False))
+        return
+    prefix = "" if site in (".", "") else site.rstrip("/") + "/"
+    for problem in ordered:
+        click.echo(problem.format(prefix), err=True)
+    errors = sum(p.severity == "error" for p in ordered)
+    warnings = len(ordered) - errors
+    if ordered:
+        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tracker")
+def main() -> None:
+    """Publish what inspectors asked for, what was done, and the evidence."""
+
+
+@main.command()
+@SITE_OPTION
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How to print the problems.")
+@click.option("--today", metavar="DATE", help="The build date (YYYY-MM-DD).")
+def check(site: str, strict: bool, fmt: str, today: str | None) -> None:
+    """Check the site's files and report every problem at once."""
+    problems = check_site(Path(site), build_date(today))
+    if strict:
+        problems = [p.as_error() for p in problems]
+    report(problems, site, fmt)
+    if fmt == "text" and not problems:
+        click.echo("No problems found.", err=True)
+    sys.exit(1 if has_errors(problems) else 0)

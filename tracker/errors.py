@@ -1,0 +1,84 @@
+"""Problems found in a site: one type for every error and warning, with its place and a hint."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a source file, pointing at where it is."""
+
+    path: str
+    """The file, relative to the site folder, with forward slashes."""
+    line: int
+    """1-based line in the file (1 when the whole file is at fault)."""
+    column: int
+    """1-based column in the line."""
+    severity: Severity
+    """'error' stops a build; 'warning' does not, unless checks are strict."""
+    message: str
+    """What is wrong, in plain words."""
+    hint: str = ""
+    """How to fix it, when we can say."""
+
+    def format(self, prefix: str = "") -> str:
+        """`path:line:col: severity: message`, then the hint on its own line."""
+        text = f"{prefix}{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    def as_error(self) -> Problem:
+        """The same problem, counted as an error (used by `--strict`)."""
+        return Problem(self.path, self.line, self.column, "error", self.message, self.hint)
+
+    def as_dict(self) -> dict[str, object]:
+        """The problem as plain data, for `--format json`."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+class ProblemError(Exception):
+    """Raised by helpers that cannot go on; the caller turns it into a Problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.format())
+        self.problem = problem
+
+
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate most like `word`, if any is close enough to suggest."""
+    pool = sorted(set(candidates))
+    matches = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
+    if not matches:
+        lowered = {c.lower(): c for c in pool}
+        matches = [lowered[m] for m in difflib.get_close_matches(word.lower(), lowered, 1, 0.6)]
+    return matches[0] if matches else None
+
+
+def did_you_mean(word: str, candidates: Iterable[str], *, fallback: str = "") -> str:
+    """A "did you mean" hint, or `fallback` when nothing is close."""
+    match = closest(word, candidates)
+    return f"did you mean '{match}'?" if match else fallback
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems in report order: by path, then line and column; duplicates dropped."""
+    return sorted(set(problems))
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    """True when any problem is an error."""
+    return any(p.severity == "error" for p in problems)

@@ -1,0 +1,155 @@
+"""The reference grammar: parse `letter:SLUG#P1` and friends, resolve them, suggest fixes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import closest
+from .model import Letter, Ref, long_date
+
+INTERNAL = ("letter", "update", "record", "page", "static")
+EXTERNAL = ("https", "http", "mailto")
+FORBIDDEN = ("javascript", "vbscript", "data")
+FORMS = ("letter:SLUG, letter:SLUG#P1, letter:SLUG#p7, update:SLUG, record:ID, "
+         "record:ID#ACTION, page:SLUG, static:PATH or https://…")
+
+
+class RefError(Exception):
+    """A reference that does not parse or resolve: message and hint."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Everything a reference may point at, with titles: built once, before resolving."""
+
+    letters: dict[str, Letter] = field(default_factory=dict)
+    updates: dict[str, str] = field(default_factory=dict)
+    """Update slug → title for links."""
+    records: dict[str, str] = field(default_factory=dict)
+    """Record id → title."""
+    actions: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Record id → {sub-action id → title}."""
+    pages: dict[str, str] = field(default_factory=dict)
+    static: frozenset[str] = frozenset()
+
+
+def _scheme(text: str) -> tuple[str, str]:
+    scheme, sep, rest = text.partition(":")
+    if not sep or not scheme.replace("-", "").isalnum():
+        return "", text
+    return scheme.lower(), rest
+
+
+def _suggest(kind: str, word: str, pool: object, written: str) -> str:
+    match = closest(word, pool)  # type: ignore[arg-type]
+    if match is None:
+        return f"no {kind} is called that; check the file name"
+    return f"did you mean '{written.replace(word, match, 1)}'?"
+
+
+def resolve(written: str, targets: Targets, *, link_text: str = "", line: int = 0) -> Ref:
+    """The Ref that `written` points at; RefError says why it cannot be."""
+    text = written.strip()
+    if not text:
+        raise RefError("empty reference", f"write one of {FORMS}")
+    scheme, rest = _scheme(text)
+    if scheme in FORBIDDEN:
+        raise RefError(f"'{scheme}:' links are not allowed",
+                       "link only to this site's pages (letter:, update:, …) "
+                       "or to https:// addresses")
+    if scheme in EXTERNAL:
+        web = scheme != "mailto"
+        if (web and not rest.startswith("//")) or not rest.strip("/"):
+            raise RefError(f"'{text}' is not a complete web address",
+                           "write it as https://example.org/page")
+        return Ref(written, "external", text, title=text, link_text=link_text, line=line)
+    if scheme not in INTERNAL:
+        guess = closest(scheme, INTERNAL + EXTERNAL) if scheme else None
+        hint = f"did you mean '{guess}:{rest}'?" if guess else f"write one of {FORMS}"
+        raise RefError(f"'{text}' is not a reference", hint)
+    target, _, anchor = rest.partition("#")
+    ref = _RESOLVERS[scheme](text, target, anchor, targets)
+    return Ref(written, ref.kind, ref.target, ref.anchor, ref.title, link_text, line)
+
+
+def _letter(text: str, slug: str, anchor: str, targets: Targets) -> Ref:
+    letter = targets.letters.get(slug)
+    if letter is None:
+        raise RefError(f"unknown letter '{slug}' in '{text}'",
+                       _suggest("letter", slug, targets.letters, text))
+    if not anchor:
+        return Ref(text, "letter", slug, title=letter.name)
+    point = letter.point_by_id.get(anchor)
+    if point:
+        return Ref(text, "point", slug, anchor, f"{letter.name}, {point.label}")
+    block = letter.block_by_anchor.get(anchor)
+    if block:
+        number = anchor[1:]
+        return Ref(text, "paragraph", slug, anchor, f"{letter.name}, paragraph {number}")
+    ids = [p.id for p in letter.points]
+    known = f"its points are {', '.join(ids)}" if ids else "it has no points"
+    suggestion = closest(anchor, ids + list(letter.block_by_anchor))
+    hint = f"did you mean '#{suggestion}'? ({known})" if suggestion else \
+        f"{known}; paragraphs are p1 to p{len(letter.blocks)}"
+    raise RefError(f"letter '{slug}' has no point or paragraph '{anchor}'", hint)
+
+
+def _update(text: str, slug: str, anchor: str, targets: Targets) -> Ref:
+    if slug not in targets.updates:
+        raise RefError(f"unknown update '{slug}' in '{text}'",
+                       _suggest("update", slug, targets.updates, text))
+    _no_anchor(text, anchor)
+    return Ref(text, "update", slug, title=targets.updates[slug])
+
+
+def _record(text: str, record_id: str, anchor: str, targets: Targets) -> Ref:
+    if record_id not in targets.records:
+        raise RefError(f"unknown record '{record_id}' in '{text}'",
+                       _suggest("record", record_id, targets.records, text))
+    title = targets.records[record_id]
+    if not anchor:
+        return Ref(text, "record", record_id, title=title)
+    actions = targets.actions.get(record_id, {})
+    if anchor not in actions:
+        hint = _suggest("sub-action", anchor, actions, text) if actions else \
+            f"record '{record_id}' has no sub-actions"
+        raise RefError(f"record '{record_id}' has no sub-action '{anchor}'", hint)
+    return Ref(text, "action", record_id, anchor, f"{title}: {actions[anchor]}")
+
+
+def _page(text: str, slug: str, anchor: str, targets: Targets) -> Ref:
+    if slug not in targets.pages:
+        raise RefError(f"unknown page '{slug}' in '{text}'",
+                       _suggest("page", slug, targets.pages, text))
+    _no_anchor(text, anchor)
+    return Ref(text, "page", slug, title=targets.pages[slug])
+
+
+def _static(text: str, path: str, anchor: str, targets: Targets) -> Ref:
+    path = path.lstrip("/")
+    if path not in targets.static:
+        raise RefError(f"there is no file 'static/{path}' for '{text}'",
+                       _suggest("file", path, targets.static, text))
+    _no_anchor(text, anchor)
+    return Ref(text, "static", path, title=path.rsplit("/", 1)[-1])
+
+
+def _no_anchor(text: str, anchor: str) -> None:
+    if anchor:
+        raise RefError(f"'{text}' cannot have a '#' part",
+                       "only letters (#P1, #p7) and records (#ACTION) have parts")
+
+
+_RESOLVERS = {
+    "letter": _letter, "update": _update, "record": _record, "page": _page, "static": _static,
+}
+
+
+def update_title(title: str, date: object) -> str:
+    """How evidence lists call an update."""
+    return f"Forum update, {long_date(date)}: {title}"  # type: ignore[arg-type]

@@ -1,0 +1,343 @@
+"""The only reader of a site folder: a sorted walk, safe YAML with positions, front matter.
+
+Everything read here keeps where it came from (file, line, column) so that later
+stages can point at the exact place of a mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem, ProblemError
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+"""Content files larger than this are refused before they are read."""
+MAX_DEPTH = 32
+"""YAML nested deeper than this is refused."""
+
+_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_constructor = yaml.constructor.SafeConstructor()
+
+
+@dataclass(frozen=True)
+class Pos:
+    """A place in a file: 1-based line and column."""
+
+    line: int
+    column: int
+
+
+class YMap(dict[str, Any]):
+    """A YAML mapping that remembers where it, each key and each value stand."""
+
+    def __init__(self, pos: Pos) -> None:
+        super().__init__()
+        self.pos = pos
+        self.key_pos: dict[str, Pos] = {}
+        self.value_pos: dict[str, Pos] = {}
+
+    def at(self, key: str) -> Pos:
+        """Where the value of `key` stands, else the key, else the mapping."""
+        return self.value_pos.get(key) or self.key_pos.get(key) or self.pos
+
+
+class YList(list[Any]):
+    """A YAML sequence that remembers where it and each item stand."""
+
+    def __init__(self, pos: Pos) -> None:
+        super().__init__()
+        self.pos = pos
+        self.item_pos: list[Pos] = []
+
+
+@dataclass(frozen=True)
+class Document:
+    """A Markdown file with YAML front matter."""
+
+    path: str
+    """Relative to the site folder."""
+    slug: str
+    """The file name without `.md`."""
+    meta: YMap
+    """The front matter."""
+    body: str
+    """The Markdown after the front matter."""
+    body_line: int
+    """The file line on which the body starts."""
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A YAML file whose top level is a mapping."""
+
+    path: str
+    slug: str
+    data: YMap
+
+
+@dataclass(frozen=True)
+class RawSite:
+    """Everything in a site folder, read but not yet understood."""
+
+    config: YMap
+    letters: tuple[Document, ...]
+    updates: tuple[Document, ...]
+    pages: tuple[Document, ...]
+    records: tuple[DataFile, ...]
+    static_files: tuple[str, ...]
+    """Paths under `static/`, with forward slashes, sorted."""
+    themes: tuple[str, ...]
+    """Names of the site's own themes under `themes/`."""
+
+
+def _pos(mark: Any, line_offset: int = 0) -> Pos:
+    return Pos(mark.line + 1 + line_offset, mark.column + 1)
+
+
+def _problem(path: str, pos: Pos, message: str, hint: str = "") -> ProblemError:
+    return ProblemError(Problem(path, pos.line, pos.column, "error", message, hint))
+
+
+class _Converter:
+    """Turns a composed YAML node graph into YMap/YList/scalars, refusing aliases."""
+
+    def __init__(self, path: str, line_offset: int) -> None:
+        self.path = path
+        self.offset = line_offset
+        self.seen: set[int] = set()
+
+    def convert(self, node: yaml.Node, depth: int = 0) -> Any:
+        pos = _pos(node.start_mark, self.offset)
+        if id(node) in self.seen:
+            raise _problem(
+                self.path, pos, "YAML anchors and aliases (& and *) are not allowed here",
+                "write the value out in full where it is needed",
+            )
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise _problem(self.path, pos, f"YAML nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, pos, depth)
+        if isinstance(node, yaml.SequenceNode):
+            items = YList(pos)
+            for child in node.value:
+                items.append(self.convert(child, depth + 1))
+                items.item_pos.append(self._value_pos(child))
+            return items
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, pos: Pos, depth: int) -> YMap:
+        mapping = YMap(pos)
+        for key_node, value_node in node.value:
+            key_pos = _pos(key_node.start_mark, self.offset)
+            merge = key_node.tag == "tag:yaml.org,2002:merge"
+            if not isinstance(key_node, yaml.ScalarNode) or merge:
+                raise _problem(self.path, key_pos, "a key must be a plain word")
+            key = str(key_node.value)
+            if key in mapping:
+                raise _problem(
+                    self.path, key_pos, f"'{key}' is given twice in this block",
+                    "keep one of them",
+                )
+            mapping[key] = self.convert(value_node, depth + 1)
+            mapping.key_pos[key] = key_pos
+            mapping.value_pos[key] = self._value_pos(value_node)
+        return mapping
+
+    def _value_pos(self, node: yaml.Node) -> Pos:
+        pos = _pos(node.start_mark, self.offset)
+        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+            return Pos(pos.line + 1, 1)
+        return pos
+
+    @staticmethod
+    def _scalar(node: yaml.Node) -> Any:
+        try:
+            value = _constructor.construct_object(node)
+        except (ValueError, OverflowError, yaml.constructor.ConstructorError):
+            return str(node.value)
+        return value
+
+
+def load_yaml(text: str, path: str, line_offset: int = 0) -> Any:
+    """Parse YAML safely, with positions; raise ProblemError on anything wrong."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = _pos(mark, line_offset) if mark else Pos(1 + line_offset, 1)
+        what = exc.problem or exc.context or "unreadable YAML"
+        raise _problem(
+            path, pos, f"this is not valid YAML: {what}",
+            "check the indentation, and put text containing ': ' or ' #' in quotes",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise _problem(path, Pos(1 + line_offset, 1), f"this is not valid YAML: {exc}") from None
+    except RecursionError:
+        raise _problem(path, Pos(1 + line_offset, 1), "YAML nested too deeply") from None
+    if node is None:
+        return None
+    return _Converter(path, line_offset).convert(node)
+
+
+def decode(data: bytes, path: str) -> str:
+    """UTF-8 text with Unix line ends; raise ProblemError at the first bad byte."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise _problem(
+            path, Pos(line, column), f"this file is not UTF-8 text (byte 0x{data[exc.start]:02X})",
+            "save the file as UTF-8 in your editor ('Save as' > encoding: UTF-8)",
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text(root: Path, path: str) -> str:
+    """A file's text, refusing huge or undecodable files."""
+    full = root / path
+    size = full.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise _problem(
+            path, Pos(1, 1),
+            f"this file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
+            "split it into smaller files, or put large documents under static/",
+        )
+    return decode(full.read_bytes(), path)
+
+
+def split_front_matter(text: str, path: str) -> tuple[YMap, str, int]:
+    """(front matter, body, first body line) of a Markdown file."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise _problem(
+            path, Pos(1, 1), "this file has no front matter",
+            "start the file with a line '---', then 'title: …' and 'date: YYYY-MM-DD', "
+            "then another '---' line",
+        )
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            break
+    else:
+        raise _problem(
+            path, Pos(1, 1), "the front matter is not closed",
+            "add a line '---' after the last front matter field",
+        )
+    meta = load_yaml("\n".join(lines[1:index]), path, line_offset=1)
+    if meta is None:
+        meta = YMap(Pos(2, 1))
+    if not isinstance(meta, YMap):
+        raise _problem(path, Pos(2, 1), "the front matter must be 'key: value' lines")
+    return meta, "\n".join(lines[index + 1:]), index + 2
+
+
+_IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".bak")
+
+
+def _is_editor_litter(name: str) -> bool:
+    return name.startswith((".", "#")) or name.endswith(_IGNORED_SUFFIXES) or name == "4913"
+
+
+def _listing(root: Path, folder: str, suffix: str, problems: list[Problem]) -> list[str]:
+    """Sorted relative paths of `folder/*suffix`; other files there are reported."""
+    base = root / folder
+    if not base.is_dir():
+        return []
+    found = []
+    for entry in sorted(base.iterdir()):
+        rel = f"{folder}/{entry.name}"
+        if _is_editor_litter(entry.name) or entry.is_dir():
+            continue
+        if entry.name.endswith(suffix):
+            found.append(rel)
+        else:
+            problems.append(Problem(
+                rel, 1, 1, "warning", f"ignored: only '*{suffix}' files are read in {folder}/",
+                f"rename it to end in '{suffix}'",
+            ))
+    return found
+
+
+def _documents(root: Path, folder: str, problems: list[Problem]) -> tuple[Document, ...]:
+    documents = []
+    for rel in _listing(root, folder, ".md", problems):
+        try:
+            meta, body, body_line = split_front_matter(read_text(root, rel), rel)
+        except ProblemError as exc:
+            problems.append(exc.problem)
+            continue
+        documents.append(Document(rel, Path(rel).stem, meta, body, body_line))
+    return tuple(documents)
+
+
+def _data_files(root: Path, folder: str, problems: list[Problem]) -> tuple[DataFile, ...]:
+    files = []
+    for rel in _listing(root, folder, ".yml", problems):
+        try:
+            data = load_yaml(read_text(root, rel), rel)
+        except ProblemError as exc:
+            problems.append(exc.problem)
+            continue
+        if not isinstance(data, YMap):
+            problems.append(Problem(
+                rel, 1, 1, "error", "this file must be 'key: value' lines (a YAML mapping)",
+                "start with 'title: …'",
+            ))
+            continue
+        files.append(DataFile(rel, Path(rel).stem, data))
+    return tuple(files)
+
+
+def _walk_files(base: Path) -> list[str]:
+    if not base.is_dir():
+        return []
+    return sorted(
+        p.relative_to(base).as_posix()
+        for p in base.rglob("*")
+        if p.is_file() and not any(_is_editor_litter(part) for part in p.relative_to(base).parts)
+    )
+
+
+def read_config(root: Path, problems: list[Problem]) -> YMap:
+    """site.yml as a mapping; an empty mapping (and a problem) when it cannot be read."""
+    if not (root / "site.yml").is_file():
+        problems.append(Problem(
+            "site.yml", 1, 1, "error", "there is no site.yml in this folder",
+            "run 'tracker init DIR' to start a site, or pass --site DIR",
+        ))
+        return YMap(Pos(1, 1))
+    try:
+        data = load_yaml(read_text(root, "site.yml"), "site.yml")
+    except ProblemError as exc:
+        problems.append(exc.problem)
+        return YMap(Pos(1, 1))
+    if data is None:
+        data = YMap(Pos(1, 1))
+    if not isinstance(data, YMap):
+        problems.append(Problem("site.yml", 1, 1, "error", "site.yml must be 'key: value' lines"))
+        return YMap(Pos(1, 1))
+    return data
+
+
+def read_site(root: Path) -> tuple[RawSite, list[Problem]]:
+    """Read every source file of the site at `root`, in a stable order."""
+    problems: list[Problem] = []
+    config = read_config(root, problems)
+    themes_dir = root / "themes"
+    themes = tuple(sorted(p.name for p in themes_dir.iterdir() if p.is_dir())) \
+        if themes_dir.is_dir() else ()
+    raw = RawSite(
+        config=config,
+        letters=_documents(root, "content/letters", problems),
+        updates=_documents(root, "content/updates", problems),
+        pages=_documents(root, "content/pages", problems),
+        records=_data_files(root, "content/actions", problems),
+        static_files=tuple(_walk_files(root / "static")),
+        themes=themes,
+    )
+    return raw, problems
