@@ -1,21 +1,30 @@
-"""The pipeline: read the site folder, assemble the model, check it (and, later, render and write)."""
+"""The pipeline as one short story: read → assemble → check → views → render → write."""
 
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+
+import jinja2
 
 from .assemble import assemble
 from .checks import policy_warnings
-from .errors import Problem
+from .errors import Problem, has_errors
 from .model import Site
+from .pages import site_pages
+from .render import environment, render_pages, theme_static
 from .sources import read_site
+from .write import Content, collect, write_site
 
 
-def load_site(root: Path, today: dt.date) -> tuple[Site | None, list[Problem]]:
+def load_site(root: Path, today: dt.date, *, drafts: bool = True) -> tuple[Site | None, list[Problem]]:
     """The validated site (None on errors) and every problem, warnings included."""
     raw, problems = read_site(root)
-    site, found = assemble(raw)
+    site, found = assemble(raw, drafts=drafts)
     problems += found
     if site is not None:
         problems += policy_warnings(site, today)
@@ -25,3 +34,88 @@ def load_site(root: Path, today: dt.date) -> tuple[Site | None, list[Problem]]:
 def check_site(root: Path, today: dt.date) -> list[Problem]:
     """Every problem in the site at `root`, as of `today`."""
     return load_site(root, today)[1]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did."""
+
+    problems: list[Problem]
+    pages: int = 0
+    files: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.problems)
+
+
+def _template_problem(root: Path, exc: jinja2.TemplateError) -> Problem:
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "themes"
+    try:
+        name = Path(name).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        name = Path(name).name
+    line = getattr(exc, "lineno", None) or 1
+    return Problem(name, line, 1, "error", f"template error: {exc.message or exc}",
+                   "fix the template, or remove it to use the default theme's")
+
+
+def out_problem(root: Path, out: Path) -> Problem | None:
+    """A problem when the output folder would overwrite the site's own files."""
+    root, out = root.resolve(), out.resolve()
+    sources = [root / "content", root / "static", root / "themes", root / "site.yml"]
+    if out == root or root.is_relative_to(out) or any(out.is_relative_to(s) for s in sources):
+        return Problem("site.yml", 1, 1, "error", "the output folder would overwrite the site's "
+                       "own files", "choose another --out, such as _site")
+    return None
+
+
+def index_search(folder: Path) -> None:
+    """Build the Pagefind search index inside a finished output folder."""
+    subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(folder), "--keep-index-url", "--silent"],
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+
+
+def build_site(
+    root: Path,
+    out: Path,
+    today: dt.date,
+    *,
+    drafts: bool = False,
+    base_url: str | None = None,
+    search: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildResult:
+    """Check the site, then write it to `out` in one step; on errors `out` is untouched."""
+    from .exports import exports, sitemap
+
+    problem = out_problem(root, out)
+    if problem:
+        return BuildResult([problem])
+    site, problems = load_site(root, today, drafts=drafts)
+    if site is None:
+        return BuildResult(problems)
+    base = base_url or site.config.base_url
+    base = base if base.endswith("/") else base + "/"
+    pages = site_pages(site, today, base)
+    try:
+        html = render_pages(environment(root, site.config.theme), pages)
+    except jinja2.TemplateError as exc:
+        return BuildResult([*problems, _template_problem(root, exc)])
+    static: dict[str, Content] = {
+        rel: root / "static" / rel for rel in site.static_files
+    }
+    files, clashes = collect([
+        ("pages", html),
+        ("exports", {**exports(site, today, base), "sitemap.xml": sitemap(base, sorted(html))}),
+        ("themes", dict(theme_static(root, site.config.theme))),
+        ("static", static),
+    ])
+    if clashes:
+        return BuildResult([*problems, *clashes])
+    total = len(files)
+    write_site(out, files, finish=index_search if search else None,
+               progress=(lambda n: progress(n, total)) if progress else None)
+    return BuildResult(problems, pages=len(html), files=total)

@@ -6,13 +6,15 @@ import datetime as dt
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .build import check_site
+from .build import build_site, check_site
 from .errors import Problem, has_errors, sort_problems
+from .progress import Progress
 
 SITE_OPTION = click.option(
     "--site", "site", default=".", show_default=True,
@@ -42,10 +44,12 @@ def build_date(today: str | None) -> dt.date:
 def report(problems: list[Problem], site: str, fmt: str = "text") -> None:
     """Every problem, sorted: on standard error as text, or on standard output as JSON."""
     ordered = sort_problems(problems)
-    if fmt == "json":
-        click.echo(json.dumps([p.as_dict() for p in ordered], indent=2, ensure_ascii=False))
-        return
     prefix = "" if site in (".", "") else site.rstrip("/") + "/"
+    if fmt == "json":
+        # The same paths as the text report, so that both open the file from here.
+        found = [{**p.as_dict(), "path": prefix + p.path} for p in ordered]
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        return
     for problem in ordered:
         click.echo(problem.format(prefix), err=True)
     errors = sum(p.severity == "error" for p in ordered)
@@ -75,3 +79,35 @@ def check(site: str, strict: bool, fmt: str, today: str | None) -> None:
     if fmt == "text" and not problems:
         click.echo("No problems found.", err=True)
     sys.exit(1 if has_errors(problems) else 0)
+
+
+@main.command()
+@SITE_OPTION
+@click.option("--out", "out", type=click.Path(file_okay=False), default=None,
+              help="Where to write the site (default: SITE/_site).")
+@click.option("--drafts", is_flag=True, help="Include updates marked 'draft: true'.")
+@click.option("--today", metavar="DATE", help="The build date (YYYY-MM-DD).")
+@click.option("--base-url", "base_url", metavar="URL",
+              help="The published site's address, overriding site.yml.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
+def build(site: str, out: str | None, drafts: bool, today: str | None, base_url: str | None,
+          quiet: bool) -> None:
+    """Check the site, then write it (the old output is replaced only on success)."""
+    if base_url is not None and not base_url.startswith(("https://", "http://")):
+        raise click.BadParameter("must start with https:// or http://", param_hint="--base-url")
+    root = Path(site)
+    target = Path(out) if out else root / "_site"
+    date = build_date(today)
+    show = not quiet and sys.stderr.isatty()
+    started = time.perf_counter()
+    with Progress(show) as progress:
+        result = build_site(root, target, date, drafts=drafts, base_url=base_url,
+                            progress=progress.update)
+    report(result.problems, site)
+    if not result.ok:
+        click.echo(f"Build failed; the output in {target} was left as it was.", err=True)
+        sys.exit(1)
+    if not quiet:
+        seconds = time.perf_counter() - started
+        click.echo(f"Built {result.pages} pages ({result.files} files) into {target} "
+                   f"in {seconds:.2f} s.", err=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml as escape_html
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
@@ -142,6 +143,9 @@ class _LetterWalk:
                 self._inline(token)
             elif self.item_depth == 0:
                 self.pending_lead = None
+        for block in self.found.blocks:
+            if block.point:
+                self._number(block, block.point)
         return self.found
 
     def _open(self, token: Token, tokens: list[Token], index: int) -> BlockFound | None:
@@ -215,6 +219,8 @@ class _LetterWalk:
 
     def _close(self, token: Token) -> None:
         block = self.stack.pop() if self.stack else None
+        if block is not None:
+            token.meta["closes"] = block.anchor
         if token.type == "list_item_close":
             self.item_depth -= 1
         elif token.type == "tbody_close":
@@ -229,20 +235,24 @@ class _LetterWalk:
             return
         if block.kind == "paragraph":
             self.pending_lead, self.lead_candidate = self.lead_candidate, None
-        if block.point:
-            self._number(block, block.point)
+        if block.point and block.kind == "row":
+            self._owners(block, block.point)
+
+    def _owners(self, row: BlockFound, point: PointFound) -> None:
+        """A 'Responsible body' cell gives the point its owners and is left out of its text."""
+        if 0 <= self.owner_column < len(row.cells):
+            owners = re.split(r"[,;]", row.cells[self.owner_column])
+            point.owners = tuple(o.strip() for o in owners if o.strip())
+            row.text = " ".join(c for i, c in enumerate(row.cells) if i != self.owner_column)
 
     def _number(self, block: BlockFound, point: PointFound) -> None:
+        """Numbered per kind in document order (after the walk, so nested items keep their place)."""
         kind = self.kinds[point.kind]
         self.numbers[kind.id] += 1
         point.number = self.numbers[kind.id]
         point.id = point.id or f"{kind.prefix}{point.number}"
         point.label = f"{point.label} {point.number}"
         self.tokens[block.anchor].meta["point"] = point.id
-        if block.kind == "row" and self.owner_column >= 0 and self.owner_column < len(block.cells):
-            owners = re.split(r"[,;]", block.cells[self.owner_column])
-            point.owners = tuple(o.strip() for o in owners if o.strip())
-            block.text = " ".join(c for i, c in enumerate(block.cells) if i != self.owner_column)
 
 
 def _letter_rule(state: StateCore) -> None:
@@ -306,7 +316,54 @@ def all_text(tokens: Sequence[Token]) -> str:
     return "\n".join(plain_text(t) for t in tokens if t.type == "inline")
 
 
-def render(tokens: Sequence[Token], href: Callable[[str], str]) -> str:
-    """HTML for tokens; every link target goes through `href` (relative to the page)."""
-    html: str = _MD.renderer.render(list(tokens), _MD.options, {"href": href})
+def _link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    href = env["href"](str(tokens[idx].attrs.get("href", "")))
+    return f'<a href="{escape_html(href)}">'
+
+
+def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    src = env["href"](str(token.attrs.get("src", "")))
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    return f'<img src="{escape_html(src)}" alt="{escape_html(alt)}">'
+
+
+def _notes_around(name: str) -> Callable[..., str]:
+    """A renderer rule that adds env['before'] after an anchored opening tag and env['after']
+    before its closing tag; a table row's notes go inside its first and last cells."""
+
+    def rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        token = tokens[idx]
+        html: str = self.renderToken(tokens, idx, options, env)
+        before, after = env.get("before", {}), env.get("after", {})
+        if token.nesting == 1:
+            anchor = token.meta.get("anchor")
+            if name == "td_open" and idx > 0:
+                anchor = tokens[idx - 1].meta.get("anchor")
+            return html + before.get(anchor, "") if anchor else html
+        anchor = token.meta.get("closes")
+        if name == "td_close" and idx + 1 < len(tokens):
+            anchor = tokens[idx + 1].meta.get("closes")
+        return after.get(anchor, "") + html if anchor else html
+
+    return rule
+
+
+_MD.add_render_rule("link_open", _link_open)
+_MD.add_render_rule("image", _image)
+for _name in ("paragraph_open", "paragraph_close", "list_item_open", "list_item_close",
+              "heading_open", "heading_close", "td_open", "td_close"):
+    _MD.add_render_rule(_name, _notes_around(_name))
+
+
+def render(
+    tokens: Sequence[Token],
+    href: Callable[[str], str],
+    before: dict[str, str] | None = None,
+    after: dict[str, str] | None = None,
+) -> str:
+    """HTML for tokens. Every link target goes through `href` (so links are relative to the
+    page); `before`/`after` add trusted HTML inside the block with that anchor."""
+    env = {"href": href, "before": before or {}, "after": after or {}}
+    html: str = _MD.renderer.render(list(tokens), _MD.options, env)
     return html

@@ -1,0 +1,311 @@
+"""Every HTML page of a site, as views ready for their templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from markupsafe import Markup as Html
+from markupsafe import escape
+
+from . import urls
+from .model import Letter, Poll, Site, Update
+from .relations import Relations, relate
+from .views import (
+    Context,
+    Date,
+    EntryView,
+    Link,
+    Linker,
+    Page,
+    RecordRow,
+    Tag,
+    UpdateItem,
+    area_page,
+    date_view,
+    entry_view,
+    frame,
+    record_row,
+    tag,
+    update_item,
+)
+
+UPDATES_PER_PAGE = 10
+LATEST_UPDATES = 5
+OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+
+
+@dataclass(frozen=True)
+class LetterGroup:
+    letter: Link
+    rows: tuple[RecordRow, ...]
+
+
+@dataclass(frozen=True)
+class HomeView:
+    counts: tuple[tuple[Tag, int], ...]
+    total: int
+    stale: int
+    groups: tuple[LetterGroup, ...]
+    latest: tuple[UpdateItem, ...]
+    updates: str
+    feed: str
+
+
+@dataclass(frozen=True)
+class PointRow:
+    label: str
+    href: str
+    status: Tag | None
+    record: Link | None
+
+
+@dataclass(frozen=True)
+class LetterView:
+    title: str
+    name: str
+    subject: str
+    date: Date
+    kind: str
+    inspectorate: str
+    inspectors: str
+    visit_dates: tuple[Date, ...]
+    source: str
+    crown: bool
+    licence: str
+    points: tuple[PointRow, ...]
+    body: Html
+
+
+@dataclass(frozen=True)
+class LetterItem:
+    title: str
+    href: str
+    name: str
+    subject: str
+    points: int
+    tracked: int
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    percent: str
+    width: float
+    y: int
+
+
+@dataclass(frozen=True)
+class PollView:
+    question: str
+    responses: int | None
+    bars: tuple[Bar, ...]
+    height: int
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    title: str
+    date: Date
+    author: str
+    body: Html
+    poll: PollView | None
+    about: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class UpdatesView:
+    items: tuple[UpdateItem, ...]
+    number: int
+    pages: int
+    previous: str
+    next: str
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    record: Link
+    action: str
+    entry: EntryView
+
+
+@dataclass(frozen=True)
+class ListView:
+    """A simple page: a body, or lists of links (search fallback, 404)."""
+
+    body: Html
+    letters: tuple[Link, ...] = ()
+    records: tuple[Link, ...] = ()
+    updates: tuple[Link, ...] = ()
+
+
+def home_page(ctx: Context) -> Page:
+    link = Linker(urls.HOME)
+    records = ctx.site.records
+    counts = tuple((tag(s), n) for s in ctx.site.config.statuses
+                   if (n := sum(r.status == s for r in records)))
+    groups = []
+    for letter in ctx.site.letters:
+        rows = tuple(record_row(ctx, r, link) for r in records
+                     if r.tracks[0].target == letter.slug)
+        if rows:
+            groups.append(LetterGroup(Link(letter.name, link.to(urls.letter(letter.slug))), rows))
+    view = HomeView(
+        counts=counts, total=len(records),
+        stale=sum(row.stale for g in groups for row in g.rows), groups=tuple(groups),
+        latest=tuple(update_item(u, link) for u in ctx.site.updates[:LATEST_UPDATES]),
+        updates=link.to(urls.UPDATES), feed=link.to(urls.FEED),
+    )
+    return Page("home.html", frame(ctx, urls.HOME, ctx.site.config.title, feed=urls.FEED,
+                                   current=urls.HOME), view)
+
+
+def _badge(label: str, status: Tag | None, record: Link | None, point_id: str) -> str:
+    """A point's label, status and record link, placed at the start of its block."""
+    state = (f'<strong class="tag tag-{status.tone}">{escape(status.label)}</strong> '
+             f'<a href="{escape(record.href)}">{escape(record.text)}</a>'
+             if status and record else '<span class="tag tag-none">Not tracked yet</span>')
+    return (f'<span class="point-badge" id="{escape(point_id)}">'
+            f'<span class="point-label">{escape(label)}</span> {state}</span> ')
+
+
+def _cited(places: tuple[Link, ...]) -> str:
+    links = ", ".join(f'<a href="{escape(p.href)}">{escape(p.text)}</a>' for p in places)
+    return f' <span class="cited-in">Cited in: {links}</span>'
+
+
+def letter_page(ctx: Context, letter: Letter) -> Page:
+    path = urls.letter(letter.slug)
+    link = Linker(path)
+    rows, before, after = [], {}, {}
+    for point in letter.points:
+        label = point.label[0].upper() + point.label[1:]
+        tracking = ctx.site.tracked_points.get((letter.slug, point.id), ())
+        record = Link(tracking[0].title, link.to(urls.area(tracking[0].id))) if tracking else None
+        status = tag(tracking[0].status) if tracking else None
+        rows.append(PointRow(label, f"#{point.id}", status, record))
+        before[point.anchor] = _badge(label, status, record, point.id)
+    for block in letter.blocks:
+        places = ctx.relations.cited_in.get((letter.slug, block.anchor), ())
+        if places:
+            after[block.anchor] = _cited(tuple(Link(p.title, link.to(p.path)) for p in places))
+    crown = any(i.lower() in ("ofsted", "cqc", "hmi", "estyn") for i in letter.inspectorate)
+    view = LetterView(
+        title=letter.title, name=letter.name, subject=letter.subject, date=date_view(letter.date),
+        kind=letter.kind.replace("-", " "), inspectorate=" and ".join(letter.inspectorate),
+        inspectors=", ".join(letter.inspectors),
+        visit_dates=tuple(date_view(d) for d in letter.visit_dates), source=letter.source,
+        crown=crown, licence=OGL, points=tuple(rows),
+        body=link.html(letter.body, before, after),
+    )
+    return Page("letter.html", frame(ctx, path, letter.title, current=urls.LETTERS), view)
+
+
+def letters_page(ctx: Context) -> Page:
+    link = Linker(urls.LETTERS)
+    items = tuple(
+        LetterItem(x.title, link.to(urls.letter(x.slug)), x.name, x.subject, len(x.points),
+                   sum((x.slug, p.id) in ctx.site.tracked_points for p in x.points))
+        for x in reversed(ctx.site.letters)
+    )
+    return Page("letters.html", frame(ctx, urls.LETTERS, "Letters", current=urls.LETTERS), items)
+
+
+def poll_view(poll: Poll) -> PollView:
+    total = poll.responses or sum(r.count for r in poll.results) or 1
+    bars = tuple(
+        Bar(r.label, r.count, f"{100 * r.count / total:.0f}%", round(100 * r.count / total, 1),
+            i * 40)
+        for i, r in enumerate(poll.results)
+    )
+    return PollView(poll.question, poll.responses, bars, max(len(bars) * 40, 40))
+
+
+def update_page(ctx: Context, update: Update) -> Page:
+    path = urls.update(update.slug)
+    link = Linker(path)
+    about = tuple(Link(ctx.records[i].title, link.to(urls.area(i))) for i in update.about)
+    view = UpdateView(update.title, date_view(update.date), update.author, link.html(update.body),
+                      poll_view(update.poll) if update.poll else None, about)
+    return Page("update.html", frame(ctx, path, update.title, current=urls.UPDATES), view)
+
+
+def updates_pages(ctx: Context) -> list[Page]:
+    chunks = [ctx.site.updates[i:i + UPDATES_PER_PAGE]
+              for i in range(0, len(ctx.site.updates), UPDATES_PER_PAGE)] or [()]
+    pages = []
+    for number, chunk in enumerate(chunks, start=1):
+        path = urls.updates_page(number)
+        link = Linker(path)
+        view = UpdatesView(
+            tuple(update_item(u, link) for u in chunk), number, len(chunks),
+            link.to(urls.updates_page(number - 1)) if number > 1 else "",
+            link.to(urls.updates_page(number + 1)) if number < len(chunks) else "",
+        )
+        title = "Updates" if number == 1 else f"Updates, page {number} of {len(chunks)}"
+        pages.append(Page("updates.html", frame(ctx, path, title, feed=urls.FEED,
+                                                current=urls.UPDATES), view))
+    return pages
+
+
+def timeline_page(ctx: Context) -> Page:
+    link = Linker(urls.TIMELINE)
+    events = []
+    for record in ctx.site.records:
+        here = Link(record.title, link.to(urls.area(record.id)))
+        events += [(e.date, TimelineEvent(here, "", entry_view(e, link))) for e in record.timeline]
+        for action in record.actions:
+            events += [(e.date, TimelineEvent(here, action.title, entry_view(e, link)))
+                       for e in action.timeline]
+    ordered = tuple(event for _, event in sorted(events, key=lambda x: x[0], reverse=True))
+    return Page("timeline.html", frame(ctx, urls.TIMELINE, "Timeline", feed=urls.FEED,
+                                       current=urls.TIMELINE), ordered)
+
+
+def _index_lists(ctx: Context, link: Linker) -> ListView:
+    return ListView(
+        Html(""),
+        letters=tuple(Link(x.title, link.to(urls.letter(x.slug))) for x in ctx.site.letters),
+        records=tuple(Link(r.title, link.to(urls.area(r.id))) for r in ctx.site.records),
+        updates=tuple(Link(u.title, link.to(urls.update(u.slug))) for u in ctx.site.updates),
+    )
+
+
+def search_page(ctx: Context) -> Page:
+    view = _index_lists(ctx, Linker(urls.SEARCH))
+    return Page("search.html", frame(ctx, urls.SEARCH, "Search", current=urls.SEARCH,
+                                     search=True), view)
+
+
+def not_found_page(ctx: Context) -> Page:
+    """The 404 page is served at any address, so its links are absolute."""
+    base = ctx.base_url
+    view = ListView(Html(""), letters=(), records=(), updates=())
+    page_frame = frame(ctx, urls.NOT_FOUND, "Page not found")
+    nav = tuple((Link(link.text, urls.absolute(base, link.href)), False)
+                for link, _ in page_frame.nav)
+    return Page("404.html", replace(page_frame, nav=nav, home=base,
+                                    stylesheet=urls.absolute(base, urls.STYLESHEET)), view)
+
+
+def plain_pages(ctx: Context) -> list[Page]:
+    pages = []
+    for item in ctx.site.pages:
+        path = urls.page(item.slug)
+        view = ListView(Linker(path).html(item.body))
+        pages.append(Page("page.html", frame(ctx, path, item.title, current=path), view))
+    return pages
+
+
+def site_pages(site: Site, today: dt.date, base_url: str) -> list[Page]:
+    """Every HTML page of the site, in a stable order."""
+    relations: Relations = relate(site)
+    ctx = Context(site, relations, today, base_url, {r.id: r for r in site.records},
+                  {u.slug: u for u in site.updates})
+    return [
+        home_page(ctx), letters_page(ctx), *(letter_page(ctx, x) for x in site.letters),
+        *updates_pages(ctx), *(update_page(ctx, u) for u in site.updates),
+        *(area_page(ctx, r) for r in site.records), timeline_page(ctx), search_page(ctx),
+        *plain_pages(ctx), not_found_page(ctx),
+    ]

@@ -1,0 +1,70 @@
+"""Reverse links, computed once: which places cite a letter's block, which updates concern a record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .model import Markup, Ref, Site
+from .urls import area, letter, of_ref, page, update
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A place that cites something: its title and output path."""
+
+    title: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Relations:
+    """Every reverse link of a site."""
+
+    cited_in: dict[tuple[str, str], tuple[Citation, ...]]
+    """(letter slug, block anchor) → the places that cite that block."""
+    related_updates: dict[str, tuple[str, ...]]
+    """Record id → slugs of the updates about it or linking to it, newest first."""
+
+
+def _texts(markups: list[Markup | None]) -> Iterator[Ref]:
+    for text in markups:
+        if text is not None:
+            yield from text.refs
+
+
+def _citing_refs(site: Site) -> Iterator[tuple[Citation, Ref]]:
+    for record in site.records:
+        here = Citation(record.title, area(record.id))
+        entries = [*record.timeline, *(e for a in record.actions for e in a.timeline)]
+        yield from ((here, ref) for ref in record.tracks)
+        yield from ((here, ref) for entry in entries for ref in entry.evidence)
+        yield from ((here, ref) for ref in _texts([record.summary, *(e.note for e in entries)]))
+    for item in site.updates:
+        yield from ((Citation(item.title, update(item.slug)), ref) for ref in item.body.refs)
+    for item in site.pages:
+        yield from ((Citation(item.title, page(item.slug)), ref) for ref in item.body.refs)
+    for item in site.letters:
+        yield from ((Citation(item.name, letter(item.slug)), ref) for ref in item.body.refs)
+
+
+def relate(site: Site) -> Relations:
+    """Compute every reverse link of `site` once."""
+    cited: dict[tuple[str, str], list[Citation]] = {}
+    for citation, ref in _citing_refs(site):
+        if ref.kind not in ("point", "paragraph"):
+            continue
+        target = site.letter_by_slug[ref.target]
+        anchor = target.point_by_id[ref.anchor].anchor if ref.kind == "point" else ref.anchor
+        places = cited.setdefault((ref.target, anchor), [])
+        if citation not in places and of_ref(ref).split("#")[0] != citation.path:
+            places.append(citation)
+    related: dict[str, list[str]] = {}
+    for item in site.updates:
+        ids = list(item.about) + [r.target for r in item.body.refs if r.kind in ("record", "action")]
+        for record_id in dict.fromkeys(ids):
+            related.setdefault(record_id, []).append(item.slug)
+    return Relations(
+        cited_in={key: tuple(places) for key, places in cited.items()},
+        related_updates={key: tuple(slugs) for key, slugs in related.items()},
+    )

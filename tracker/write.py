@@ -1,0 +1,91 @@
+"""Atomic, contained output: everything is written to a folder beside the output, which then
+replaces the old output in one step. Paths that escape it, or are claimed twice, are refused."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from .errors import Problem
+
+Content = bytes | Path
+"""Bytes to write, or a source file to copy."""
+
+
+def unsafe_path(path: str) -> bool:
+    """True when an output path is absolute, empty or climbs out of the output folder."""
+    normal = posixpath.normpath(path)
+    return (not path or path.startswith("/") or "\\" in path or normal.startswith("..")
+            or normal != path or ":" in path.split("/", 1)[0])
+
+
+def collect(sources: list[tuple[str, Mapping[str, Content]]]) -> tuple[dict[str, Content],
+                                                                        list[Problem]]:
+    """Merge named groups of output files, refusing unsafe paths and double claims."""
+    files: dict[str, Content] = {}
+    owner: dict[str, str] = {}
+    problems = []
+    for group, items in sources:
+        for path, content in items.items():
+            if unsafe_path(path):
+                problems.append(Problem(group, 1, 1, "error",
+                                        f"refusing to write '{path}' outside the output folder"))
+            elif path in files:
+                problems.append(Problem(
+                    group, 1, 1, "error", f"'{path}' would be written twice "
+                    f"(by {owner[path]} and by {group})", "rename one of the two"))
+            else:
+                files[path], owner[path] = content, group
+    return files, problems
+
+
+def write_site(out: Path, files: Mapping[str, Content],
+               finish: Callable[[Path], None] | None = None,
+               progress: Callable[[int], None] | None = None) -> None:
+    """Write `files` into a fresh folder beside `out`, run `finish` on it, then swap it in.
+
+    If anything fails, the folder is removed and `out` is left as it was.
+    """
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        made: set[Path] = set()
+        for count, (path, content) in enumerate(sorted(files.items()), start=1):
+            target = staging / path
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if isinstance(content, Path):
+                shutil.copyfile(content, target)
+            else:
+                target.write_bytes(content)
+            if progress:
+                progress(count)
+        if finish:
+            finish(staging)
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put `staging` where `out` is, keeping the old output until the new one is in place."""
+    os.chmod(staging, 0o755)
+    if not out.exists():
+        os.replace(staging, out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    os.rmdir(old)
+    os.replace(out, old)
+    try:
+        os.replace(staging, out)
+    except BaseException:
+        os.replace(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
