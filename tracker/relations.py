@@ -40,12 +40,12 @@ def _citing_refs(site: Site) -> Iterator[tuple[Citation, Ref]]:
         yield from ((here, ref) for ref in record.tracks)
         yield from ((here, ref) for entry in entries for ref in entry.evidence)
         yield from ((here, ref) for ref in _texts([record.summary, *(e.note for e in entries)]))
-    for item in site.updates:
-        yield from ((Citation(item.title, update(item.slug)), ref) for ref in item.body.refs)
-    for item in site.pages:
-        yield from ((Citation(item.title, page(item.slug)), ref) for ref in item.body.refs)
-    for item in site.letters:
-        yield from ((Citation(item.name, letter(item.slug)), ref) for ref in item.body.refs)
+    for news in site.updates:
+        yield from ((Citation(news.title, update(news.slug)), ref) for ref in news.body.refs)
+    for plain in site.pages:
+        yield from ((Citation(plain.title, page(plain.slug)), ref) for ref in plain.body.refs)
+    for source in site.letters:
+        yield from ((Citation(source.name, letter(source.slug)), ref) for ref in source.body.refs)
 
 
 def relate(site: Site) -> Relations:

@@ -184,7 +184,7 @@ def frame(ctx: Context, path: str, title: str, *, feed: str = "", current: str =
         language=config.language, notice=config.notice, owner=config.owner,
         home=link.to(urls.HOME), stylesheet=link.to(urls.STYLESHEET),
         canonical=urls.absolute(ctx.base_url, path), nav=nav,
-        feed=link.to(feed) if feed else "", 
+        feed=link.to(feed) if feed else "",
         search_css=link.to(urls.SEARCH_CSS) if search else "",
         search_js=link.to(urls.SEARCH_JS) if search else "",
     )
