@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .errors import Problem
-from .model import Record, Site, long_date
+from .model import Action, Record, Site, long_date
 
 
 def is_stale(record: Record, site: Site, today: dt.date) -> bool:
@@ -25,13 +25,19 @@ def stale_records(site: Site, today: dt.date) -> list[Problem]:
     ]
 
 
+def is_overdue(action: Action, today: dt.date) -> bool:
+    """Its current deadline has passed and its status is not done."""
+    due = action.current_due
+    return due is not None and due < today and not action.status.done
+
+
 def overdue_actions(site: Site, today: dt.date) -> list[Problem]:
     """A warning for each sub-action past its due date and not done."""
     found = []
     for record in site.records:
         for action in record.actions:
             due = action.current_due
-            if due is not None and due < today and not action.status.done:
+            if due is not None and is_overdue(action, today):
                 found.append(Problem(
                     record.path, action.line, 1, "warning",
                     f"sub-action '{action.id}' was due on {long_date(due)} and is not done",

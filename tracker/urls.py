@@ -88,7 +88,8 @@ def relative(from_path: str, to_path: str) -> str:
 
 
 def absolute(base_url: str, path: str) -> str:
-    """The public URL of an output path, with directory-style URLs for pages."""
-    if path.endswith("index.html"):
-        path = path[: -len("index.html")]
-    return base_url + path
+    """The public URL of an output path (which may carry #fragment), directory-style for pages."""
+    target, hash_, fragment = path.partition("#")
+    if target.endswith("index.html"):
+        target = target[: -len("index.html")]
+    return base_url + target + hash_ + fragment

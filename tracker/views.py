@@ -10,7 +10,7 @@ from typing import Any
 from markupsafe import Markup as Html
 
 from . import markup, urls
-from .checks import is_stale
+from .checks import is_overdue, is_stale
 from .model import Entry, Letter, Markup, Record, Ref, Site, Status, Update, long_date
 from .relations import Relations
 
@@ -223,7 +223,7 @@ def area_page(ctx: Context, record: Record) -> Page:
             anchor=urls.action_anchor(a.id), title=a.title, owners=a.owners, status=tag(a.status),
             first_due=date_view(a.due) if a.due else None,
             due=date_view(a.current_due) if a.current_due else None,
-            overdue=bool(a.current_due and a.current_due < ctx.today and not a.status.done),
+            overdue=is_overdue(a, ctx.today),
             moves=tuple(entry_view(e, link) for e in a.moves),
             timeline=tuple(entry_view(e, link) for e in reversed(a.timeline)),
         )
