@@ -37,7 +37,7 @@ def read_letter(doc: Document, config: SiteConfig, problems: list[Problem]) -> L
     fields = Fields(doc.path, doc.meta, problems, allowed=LETTER_KEYS, required=("title", "date"))
     kind = fields.text("kind") or ""
     wanted = fields.flag("points")
-    auto = wanted if wanted is not None else kind not in JUDGING_KINDS
+    auto = wanted if wanted is not None else kind.lower() not in JUDGING_KINDS
     source = fields.text("source") or ""
     if source and not source.startswith(("https://", "http://")):
         fields.error(fields.at("source"), f"'source' must be a web address, not '{source}'",

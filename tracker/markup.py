@@ -123,7 +123,8 @@ class _LetterWalk:
         self.stack: list[BlockFound | None] = []
         self.item_depth = 0
         self.in_tbody = False
-        self.section: tuple[KindSpec, str, int] | None = None
+        self.sections: list[tuple[KindSpec, str, int]] = []
+        """Open point sections, outermost first: (kind, phrase, heading level)."""
         self.context = ""
         self.pending_lead: tuple[KindSpec, str] | None = None
         self.list_points: tuple[KindSpec, str] | None = None
@@ -152,7 +153,7 @@ class _LetterWalk:
         kind = token.type
         top = self.item_depth == 0
         if kind in ("bullet_list_open", "ordered_list_open") and top:
-            self.list_points = self.pending_lead or (self.section[:2] if self.section else None)
+            self.list_points = self.pending_lead or self._section()
         if top and kind not in ("bullet_list_open", "ordered_list_open", "paragraph_open"):
             self.pending_lead = None
         if kind == "tbody_open":
@@ -168,17 +169,22 @@ class _LetterWalk:
             self.pending_lead = None
             return self._block(token, "paragraph", None)
         if kind == "tr_open" and self.in_tbody:
-            return self._block(token, "row", self.section[:2] if self.section else None)
+            return self._block(token, "row", self._section())
         return None
+
+    def _section(self) -> tuple[KindSpec, str] | None:
+        """The kind and phrase of the innermost point section open here."""
+        return self.sections[-1][:2] if self.sections else None
 
     def _heading(self, token: Token, inline: Token) -> BlockFound:
         text = plain_text(inline)
         level = int(token.tag[1:])
         match = _phrase_in(text, self.phrases, start=True)
+        # A heading closes the sections of its level and above; deeper ones stay open.
+        while self.sections and level <= self.sections[-1][2]:
+            self.sections.pop()
         if match:
-            self.section = (match[0], match[1], level)
-        elif self.section and level <= self.section[2]:
-            self.section = None
+            self.sections.append((match[0], match[1], level))
         self.context = text
         return self._block(token, "heading", None)
 

@@ -174,7 +174,9 @@ class Letter:
     @property
     def name(self) -> str:
         """How evidence lists call it: 'Ofsted survey letter, 19 March 2009'."""
-        words = [" and ".join(self.inspectorate), self.kind.replace("-", " "), "letter"]
+        bodies = list(self.inspectorate)
+        who = ", ".join(bodies[:-1]) + " and " + bodies[-1] if len(bodies) > 1 else "".join(bodies)
+        words = [who, self.kind.replace("-", " ").lower(), "letter"]
         head = " ".join(w for w in words if w)
         return f"{head[0].upper()}{head[1:]}, {long_date(self.date)}"
 
