@@ -85,3 +85,135 @@ def lines(result: Result) -> list[str]:
         line for line in result.stderr.splitlines()
         if ": error: " in line or ": warning: " in line
     ]
+
+
+# Building whole sites (tests/test_build.py, tests/test_build_links.py) ------------------
+
+FULL_SITE: dict[str, str | bytes | None] = {
+    **MINIMAL_SITE,
+    "content/actions/data-dashboard.yml": """\
+        title: Improve the SEND data dashboard
+        tracks: [letter:herts-2023#P1]
+        owner: County council
+        summary: The council said it would [publish a plan](static:docs/plan.pdf).
+        timeline:
+          - date: 2023-09-12
+            status: identified
+            evidence: [letter:herts-2023#P1]
+          - date: 2023-10-01
+            status: in-progress
+            note: See [the first paragraph](letter:herts-2023#p1) and [about](page:about).
+            evidence:
+              - update:2023-10-01-poll
+              - static:docs/plan.pdf
+              - {url: "https://example.com/plan", title: The council's plan}
+        actions:
+          - id: new-dashboard
+            title: Publish a new dashboard
+            owner: Council data team
+            due: 2023-11-30
+            timeline:
+              - date: 2023-09-20
+                status: planned
+                evidence: [letter:herts-2023#P1]
+              - date: 2023-11-15
+                status: in-progress
+                due: 2024-03-31
+                note: The supplier delivered late.
+                evidence: [letter:herts-2023#P1]
+        """,
+    "content/actions/governance.yml": """\
+        title: Strengthen partnership governance
+        tracks: [letter:herts-2023#P2]
+        timeline:
+          - date: 2023-12-20
+            status: identified
+            evidence: [letter:herts-2023#P2]
+        """,
+    "content/letters/council-2023.md": """\
+        ---
+        title: The council's reply to the inspectors
+        date: 2023-10-20
+        kind: reply
+        subject: Hertfordshire County Council
+        ---
+        Thank you for your letter.
+        """,
+    "content/updates/2023-10-01-poll.md": """\
+        ---
+        title: Our poll on the dashboard
+        date: 2023-10-01
+        author: Forum team
+        about: [data-dashboard]
+        poll:
+          question: Is the dashboard useful?
+          responses: 30
+          results: [{label: "Yes", count: 10}, {label: "No", count: 15}, {label: "Not sure", count: 5}]
+        ---
+        The letter [opened kindly](letter:herts-2023#p1).
+        See [the new dashboard](record:data-dashboard#new-dashboard), [who we are](page:about),
+        [the plan](static:docs/plan.pdf) and [point one](letter:herts-2023#P1).
+        """,
+    "content/pages/about.md": """\
+        ---
+        title: About us
+        ---
+        We are [a forum](https://example.com/forum). Read [the letter](letter:herts-2023).
+        """,
+    "static/docs/plan.pdf": b"%PDF-1.4 a tiny test file\n",
+}
+"""MINIMAL_SITE plus: a stale record (data-dashboard, in progress since 1 October 2023) with a
+sub-action whose deadline moved, a fresh record (governance, tracking P2), a letter from a
+council (not Crown copyright), an update with a poll, a page, a paragraph citation
+(letter:herts-2023#p1) and a static file (static/docs/plan.pdf)."""
+
+TODAY = "2024-01-01"
+
+
+def write_files(root: Path, files: dict[str, str | bytes | None]) -> Path:
+    """Write `files` (text is dedented; None removes a file) under `root`."""
+    root.mkdir(parents=True, exist_ok=True)
+    for rel, content in files.items():
+        path = root / rel
+        if content is None:
+            path.unlink(missing_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return root
+
+
+def build(site: Path, out: Path, *extra: str) -> Result:
+    """`tracker build --site SITE --out OUT --today 2024-01-01 …`."""
+    return run("build", "--site", str(site), "--out", str(out), "--today", TODAY, *extra)
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Every file under `root` (relative POSIX path → bytes)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+# Sites that must be refused (tests/test_errors_*.py) ------------------------------------
+
+def check_errors(site: Path, *extra: str) -> list[str]:
+    """`tracker check` on a site that must fail: exit code 1 and no traceback. Each error as
+    printed, with its hint line when it has one, its path relative to the site folder."""
+    result = check(site, *extra)
+    assert "Traceback" not in result.output + result.stderr, result.stderr
+    assert result.exit_code == 1, result.stderr
+    prefix = f"{site}/"
+    found: list[str] = []
+    in_error = False
+    for line in result.stderr.splitlines():
+        if line.startswith("    hint: ") and in_error:
+            found[-1] += "\n" + line
+            continue
+        in_error = ": error: " in line
+        if in_error:
+            assert line.startswith(prefix), line
+            found.append(line.removeprefix(prefix))
+    return found

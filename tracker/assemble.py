@@ -62,8 +62,10 @@ def _check_about(updates: list[Update], by_path: dict[str, Document], targets: T
                 ))
 
 
-def assemble(raw: RawSite) -> tuple[Site | None, list[Problem]]:
-    """The validated site, or None when there are errors; every problem found either way."""
+def assemble(raw: RawSite, *, drafts: bool = True) -> tuple[Site | None, list[Problem]]:
+    """The validated site, or None when there are errors; every problem found either way.
+
+    Without `drafts`, draft updates are left out, as if they did not exist."""
     problems: list[Problem] = []
     config = read_config(raw.config, problems, raw.themes)
     docs = {d.path: d for d in (*raw.letters, *raw.updates, *raw.pages)}
@@ -71,6 +73,7 @@ def assemble(raw: RawSite) -> tuple[Site | None, list[Problem]]:
     letters = _kept(read_letter(d, config, problems) for d in _valid_slugs(raw.letters, problems))
     updates = _kept(read_update(d, problems) for d in _valid_slugs(raw.updates, problems))
     pages = _kept(read_page(d, problems) for d in _valid_slugs(raw.pages, problems))
+    updates = [u for u in updates if drafts or not u.draft]
     for page in pages:
         if page.slug in RESERVED_SLUGS:
             problems.append(Problem(page.path, 1, 1, "error",

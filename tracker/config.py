@@ -7,7 +7,7 @@ from typing import Any
 from .errors import Problem, did_you_mean
 from .fields import Fields
 from .model import TONES, PointKind, SiteConfig, Status
-from .sources import Pos, YMap
+from .sources import Pos, Unread, YMap
 
 _DELIVERY = (
     Status("identified", "Identified by inspectors", "neutral"),
@@ -66,8 +66,9 @@ def _statuses(fields: Fields) -> tuple[Status, ...]:
         )
         return PRESETS[DEFAULT_PRESET]
     statuses: list[Status] = []
+    seen: set[str] = set()
     for item, pos in fields.items("statuses"):
-        status = _status(fields, item, pos, {s.id for s in statuses})
+        status = _status(fields, item, pos, seen)
         if status:
             statuses.append(status)
     if not statuses and fields.ok:
@@ -86,6 +87,7 @@ def _status(fields: Fields, item: Any, pos: Pos, seen: set[str]) -> Status | Non
                   did_you_mean(tone, TONES, fallback="tones: " + ", ".join(TONES)))
     if status_id in seen:
         one.error(one.at("id"), f"status '{status_id}' is listed twice", "give each status its own id")
+    seen.add(status_id or "")
     done, verdict = one.flag("done"), one.flag("verdict")
     if not one.ok or status_id is None:
         return None
@@ -120,9 +122,16 @@ def _points(fields: Fields) -> tuple[PointKind, ...]:
     return tuple(kinds)
 
 
+def _is_local(url: str) -> bool:
+    """A plain http:// address on this computer, for a preview."""
+    host = url.removeprefix("http://").split("/")[0].rsplit(":", 1)[0]
+    return url.startswith("http://") and host in ("localhost", "127.0.0.1")
+
+
 def _base_url(fields: Fields) -> str:
     url = fields.text("base_url") or DEFAULT_BASE_URL
-    if not url.startswith(("https://", "http://")):
+    if not (url.startswith("https://") and url.removeprefix("https://").strip("/")) \
+            and not _is_local(url):
         fields.error(fields.at("base_url"), f"base_url '{url}' must start with https://",
                      "give the full address of the published site, e.g. https://example.org/tracker/")
         return DEFAULT_BASE_URL
@@ -131,7 +140,8 @@ def _base_url(fields: Fields) -> str:
 
 def read_config(data: YMap, problems: list[Problem], themes: tuple[str, ...]) -> SiteConfig:
     """Validate site.yml; every missing key gets its default."""
-    fields = Fields("site.yml", data, problems, allowed=SITE_KEYS, required=("title",))
+    required = () if isinstance(data, Unread) else ("title",)
+    fields = Fields("site.yml", data, problems, allowed=SITE_KEYS, required=required)
     theme = fields.text("theme") or "default"
     if theme != "default" and theme not in themes:
         fields.error(fields.at("theme"), f"there is no theme '{theme}' in themes/",

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from .errors import Problem, did_you_mean
+from .errors import Problem, closest, did_you_mean
 from .sources import Pos, YList, YMap
 
 DATE_HINT = "write dates as YYYY-MM-DD, for example 2025-10-14"
@@ -45,13 +45,17 @@ class Fields:
         self.problems = problems
         self.count_before = len(problems)
         allowed = list(allowed)
+        misspelt = set()
         for key in mapping:
             if key not in allowed:
+                misspelt.add(closest(key, allowed))
                 self.error(
                     mapping.key_pos[key], f"unknown field '{key}'",
                     did_you_mean(key, allowed, fallback="known fields: " + ", ".join(allowed)),
                 )
         for key in required:
+            if key not in mapping and key in misspelt:
+                continue  # the unknown field's "did you mean" already says it
             if mapping.get(key) is None:
                 where = "missing" if key not in mapping else "empty"
                 self.error(
@@ -85,7 +89,9 @@ class Fields:
             return value.strip() or None
         if isinstance(value, int | float | dt.date) and not isinstance(value, bool):
             return str(value)
-        self._wrong(key, "text", value)
+        hint = "put the text in quotes when it starts with [ or {" \
+            if isinstance(value, YList | YMap) else ""
+        self._wrong(key, "text", value, hint)
         return None
 
     def date(self, key: str) -> dt.date | None:
@@ -127,7 +133,7 @@ class Fields:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self._wrong(key, "a whole number", value)
+            self._wrong(key, "a whole number", value, "write it in digits, like 12")
             return None
         if value < minimum:
             self.error(self.at(key), f"'{key}' must be at least {minimum}, not {value}")

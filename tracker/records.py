@@ -73,7 +73,8 @@ class _RecordReader:
         entries = []
         items = fields.items("timeline")
         if not items and "timeline" in fields.mapping and fields.ok:
-            fields.error(fields.at("timeline"), "the timeline needs at least one entry")
+            fields.error(fields.at("timeline"), "the timeline needs at least one entry",
+                         "add an entry: '- date: YYYY-MM-DD', with 'status:' and 'evidence:'")
         for item, pos in items:
             entry = self._entry(item, pos, sub_action=sub_action)
             if entry:
@@ -91,9 +92,10 @@ class _RecordReader:
                          "move this entry into a sub-action under 'actions:'")
         status = self._status(fields)
         note = markdown_field(item, "note", self.path, self.targets, self.problems)
+        written = fields.items("evidence", single=True)
         evidence = [
             ref for ref in (reference_item(v, p, self.path, self.targets, self.problems)
-                            for v, p in fields.items("evidence", single=True))
+                            for v, p in written)
             if ref is not None
         ]
         due = fields.date("due") if sub_action else None
@@ -105,7 +107,7 @@ class _RecordReader:
             fields.error(fields.at("status"),
                          f"'{status.id}' is an inspectors' verdict: cite the letter that gives it",
                          "add the letter to 'evidence', for example letter:SLUG#p12")
-        if self.config.require_evidence and "evidence" not in item and fields.ok:
+        if self.config.require_evidence and not written and fields.ok:
             fields.error(item.pos, "this timeline entry cites no evidence",
                          "add 'evidence: [letter:…]', or set 'require_evidence: false' "
                          "in site.yml")
@@ -126,6 +128,7 @@ class _RecordReader:
 
     def _actions(self, fields: Fields) -> tuple[Action, ...]:
         actions: list[Action] = []
+        seen: set[str] = set()
         for item, pos in fields.items("actions"):
             if not isinstance(item, YMap):
                 self.error(pos, "each sub-action is a block with id, title and timeline")
@@ -133,9 +136,10 @@ class _RecordReader:
             one = Fields(self.path, item, self.problems, allowed=ACTION_KEYS,
                          required=("id", "title", "timeline"))
             action_id = one.text("id")
-            if action_id and action_id in {a.id for a in actions}:
+            if action_id and action_id in seen:
                 one.error(one.at("id"), f"sub-action id '{action_id}' is used twice",
                           "give each sub-action its own id")
+            seen.add(action_id or "")
             timeline = self._timeline(one, sub_action=True)
             title = one.text("title")
             if one.ok and action_id and title and timeline:

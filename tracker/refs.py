@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .errors import closest
@@ -45,11 +46,16 @@ def _scheme(text: str) -> tuple[str, str]:
     return scheme.lower(), rest
 
 
-def _suggest(kind: str, word: str, pool: object, written: str) -> str:
-    match = closest(word, pool)  # type: ignore[arg-type]
+def _suggest(kind: str, word: str, pool: Iterable[str], shape: Callable[[str], str]) -> str:
+    """"did you mean" the closest name in `pool`, written as a whole reference by `shape`."""
+    match = closest(word, pool)
     if match is None:
         return f"no {kind} is called that; check the file name"
-    return f"did you mean '{written.replace(word, match, 1)}'?"
+    return f"did you mean '{shape(match)}'?"
+
+
+def _part(anchor: str) -> str:
+    return f"#{anchor}" if anchor else ""
 
 
 def resolve(written: str, targets: Targets, *, link_text: str = "", line: int = 0) -> Ref:
@@ -69,7 +75,7 @@ def resolve(written: str, targets: Targets, *, link_text: str = "", line: int = 
                            "write it as https://example.org/page")
         return Ref(written, "external", text, title=text, link_text=link_text, line=line)
     if scheme not in INTERNAL:
-        guess = closest(scheme, INTERNAL + EXTERNAL) if scheme else None
+        guess = closest(scheme, INTERNAL + EXTERNAL) if scheme else _named(text, targets)
         hint = f"did you mean '{guess}:{rest}'?" if guess else f"write one of {FORMS}"
         raise RefError(f"'{text}' is not a reference", hint)
     target, _, anchor = rest.partition("#")
@@ -77,11 +83,20 @@ def resolve(written: str, targets: Targets, *, link_text: str = "", line: int = 
     return Ref(written, ref.kind, ref.target, ref.anchor, ref.title, link_text, line)
 
 
+def _named(text: str, targets: Targets) -> str | None:
+    """The kind of thing called `text` (a bare 'herts-2023'), if anything is."""
+    name = text.partition("#")[0]
+    pools = (("letter", targets.letters), ("update", targets.updates),
+             ("record", targets.records), ("page", targets.pages))
+    return next((kind for kind, pool in pools if name in pool), None)
+
+
 def _letter(text: str, slug: str, anchor: str, targets: Targets) -> Ref:
     letter = targets.letters.get(slug)
     if letter is None:
         raise RefError(f"unknown letter '{slug}' in '{text}'",
-                       _suggest("letter", slug, targets.letters, text))
+                       _suggest("letter", slug, targets.letters,
+                                lambda m: f"letter:{m}{_part(anchor)}"))
     if not anchor:
         return Ref(text, "letter", slug, title=letter.name)
     point = letter.point_by_id.get(anchor)
@@ -93,8 +108,9 @@ def _letter(text: str, slug: str, anchor: str, targets: Targets) -> Ref:
         return Ref(text, "paragraph", slug, anchor, f"{letter.name}, paragraph {number}")
     ids = [p.id for p in letter.points]
     known = f"its points are {', '.join(ids)}" if ids else "it has no points"
-    suggestion = closest(anchor, ids + list(letter.block_by_anchor))
-    hint = f"did you mean '#{suggestion}'? ({known})" if suggestion else \
+    paragraph = anchor[:1] == "p" and anchor[1:].isdigit()
+    suggestion = closest(anchor, list(letter.block_by_anchor) if paragraph else ids)
+    hint = f"did you mean 'letter:{slug}#{suggestion}'? ({known})" if suggestion else \
         f"{known}; paragraphs are p1 to p{len(letter.blocks)}"
     raise RefError(f"letter '{slug}' has no point or paragraph '{anchor}'", hint)
 
@@ -102,7 +118,8 @@ def _letter(text: str, slug: str, anchor: str, targets: Targets) -> Ref:
 def _update(text: str, slug: str, anchor: str, targets: Targets) -> Ref:
     if slug not in targets.updates:
         raise RefError(f"unknown update '{slug}' in '{text}'",
-                       _suggest("update", slug, targets.updates, text))
+                       _suggest("update", slug, targets.updates,
+                                lambda m: f"update:{m}{_part(anchor)}"))
     _no_anchor(text, anchor)
     return Ref(text, "update", slug, title=targets.updates[slug])
 
@@ -110,14 +127,15 @@ def _update(text: str, slug: str, anchor: str, targets: Targets) -> Ref:
 def _record(text: str, record_id: str, anchor: str, targets: Targets) -> Ref:
     if record_id not in targets.records:
         raise RefError(f"unknown record '{record_id}' in '{text}'",
-                       _suggest("record", record_id, targets.records, text))
+                       _suggest("record", record_id, targets.records,
+                                lambda m: f"record:{m}{_part(anchor)}"))
     title = targets.records[record_id]
     if not anchor:
         return Ref(text, "record", record_id, title=title)
     actions = targets.actions.get(record_id, {})
     if anchor not in actions:
-        hint = _suggest("sub-action", anchor, actions, text) if actions else \
-            f"record '{record_id}' has no sub-actions"
+        hint = (_suggest("sub-action", anchor, actions, lambda m: f"record:{record_id}#{m}")
+                if actions else f"record '{record_id}' has no sub-actions")
         raise RefError(f"record '{record_id}' has no sub-action '{anchor}'", hint)
     return Ref(text, "action", record_id, anchor, f"{title}: {actions[anchor]}")
 
@@ -125,7 +143,8 @@ def _record(text: str, record_id: str, anchor: str, targets: Targets) -> Ref:
 def _page(text: str, slug: str, anchor: str, targets: Targets) -> Ref:
     if slug not in targets.pages:
         raise RefError(f"unknown page '{slug}' in '{text}'",
-                       _suggest("page", slug, targets.pages, text))
+                       _suggest("page", slug, targets.pages,
+                                lambda m: f"page:{m}{_part(anchor)}"))
     _no_anchor(text, anchor)
     return Ref(text, "page", slug, title=targets.pages[slug])
 
@@ -134,7 +153,8 @@ def _static(text: str, path: str, anchor: str, targets: Targets) -> Ref:
     path = path.lstrip("/")
     if path not in targets.static:
         raise RefError(f"there is no file 'static/{path}' for '{text}'",
-                       _suggest("file", path, targets.static, text))
+                       _suggest("file", path, targets.static,
+                                lambda m: f"static:{m}{_part(anchor)}"))
     _no_anchor(text, anchor)
     return Ref(text, "static", path, title=path.rsplit("/", 1)[-1])
 

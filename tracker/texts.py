@@ -18,24 +18,46 @@ def parse_markup(source: str) -> Markup:
     return Markup(source, tuple(tokens), (), markup.all_text(tokens))
 
 
-def _locate(lines: list[str], line: int, target: str, start: Pos) -> Pos:
-    """Where `target` is written, searching from the block's first line."""
-    for offset in range(line, min(line + 50, len(lines))):
-        column = lines[offset].find(target)
-        if column >= 0:
-            first = start.column - 1 if offset == 0 else 0
-            return Pos(start.line + offset, first + column + 1)
-    return Pos(start.line + line, start.column if line == 0 else 1)
+_LOOK_AHEAD = 50
+"""How many lines past the start of its block a link target is looked for first."""
+
+
+def _link_targets(lines: tuple[str, ...], start: Pos, last: int, target: str) -> list[Pos]:
+    """The places from `start` to line `last` where `target` is written as a link target."""
+    found = []
+    for number in range(start.line, min(last, len(lines)) + 1):
+        line = lines[number - 1]
+        column = line.find(target, start.column - 1 if number == start.line else 0)
+        while column >= 0:
+            if line[:column].rstrip().endswith(("(", "<", "]:")):
+                found.append(Pos(number, column + 1))
+            column = line.find(target, column + 1)
+    return found
 
 
 def resolve_links(
     text: Markup, path: str, start: Pos, targets: Targets, problems: list[Problem],
+    *, file_lines: tuple[str, ...] = (), end: Pos | None = None,
 ) -> Markup:
-    """The same Markup with every link target resolved; bad ones reported where written."""
-    lines = text.source.split("\n")
+    """The same Markup with every link target resolved; bad ones reported where written.
+
+    `file_lines` are the lines of the file the text was taken from (when it was not
+    copied verbatim, as a YAML value is not); by default the text stands at `start`.
+    """
+    if not file_lines:
+        source = text.source.split("\n")
+        source[0] = " " * (start.column - 1) + source[0]
+        file_lines, end = ("",) * (start.line - 1) + tuple(source), None
     refs = []
+    seen: dict[tuple[str, int], int] = {}
     for href, line in markup.links(text.tokens):
-        pos = _locate(lines, line, href, start)
+        block = Pos(start.line + line, start.column if line == 0 else 1)
+        last = end.line if end else len(file_lines)
+        places = (_link_targets(file_lines, block, min(last, block.line + _LOOK_AHEAD), href)
+                  or _link_targets(file_lines, start, last, href)) if href else []
+        nth = seen.get((href, line), 0)
+        seen[href, line] = nth + 1
+        pos = places[min(nth, len(places) - 1)] if places else block
         try:
             refs.append(resolve(href, targets, line=pos.line))
         except RefError as exc:
@@ -55,7 +77,8 @@ def markdown_field(
         problems.append(Problem(path, pos.line, pos.column, "error",
                                 f"'{key}' must be text", "put the text in quotes"))
         return None
-    return resolve_links(parse_markup(value), path, pos, targets, problems)
+    return resolve_links(parse_markup(value), path, pos, targets, problems,
+                         file_lines=mapping.lines, end=mapping.value_end.get(key))
 
 
 def reference_item(
