@@ -11,7 +11,7 @@ from .errors import Problem, did_you_mean, has_errors
 from .model import Letter, Page, Site, Update
 from .records import outline, read_record
 from .refs import Targets, update_title
-from .sources import Document, Pos, RawSite
+from .sources import Document, Pos, RawSite, YList
 from .texts import resolve_links
 
 RESERVED_SLUGS = frozenset({
@@ -21,6 +21,16 @@ RESERVED_SLUGS = frozenset({
 
 D = TypeVar("D", Letter, Update, Page)
 T = TypeVar("T")
+
+
+_SCHEMES = {"content/letters": "letter", "content/updates": "update", "content/pages": "page",
+            "content/actions": "record"}
+
+
+def _reference_to(path: str) -> str:
+    """'content/letters/x.md' → 'letter:x'."""
+    folder, _, name = path.rpartition("/")
+    return f"{_SCHEMES.get(folder, folder)}:{name.rsplit('.', 1)[0]}"
 
 
 def _kept(items: Iterable[T | None]) -> list[T]:
@@ -52,9 +62,11 @@ def _resolved(items: list[D], by_path: dict[str, Document], targets: Targets,
 def _check_about(updates: list[Update], by_path: dict[str, Document], targets: Targets,
                  problems: list[Problem]) -> None:
     for update in updates:
-        for record_id in update.about:
+        meta = by_path[update.path].meta
+        listed = meta.get("about")
+        places = listed.item_pos if isinstance(listed, YList) else [meta.at("about")]
+        for record_id, pos in zip(update.about, places, strict=False):
             if record_id not in targets.records:
-                pos = by_path[update.path].meta.at("about")
                 problems.append(Problem(
                     update.path, pos.line, pos.column, "error", f"unknown record '{record_id}' in 'about'",
                     did_you_mean(record_id, targets.records,
@@ -88,6 +100,8 @@ def assemble(raw: RawSite, *, drafts: bool = True) -> tuple[Site | None, list[Pr
             record_files.append(data)
 
     outlines = {data.slug: outline(data) for data in record_files}
+    readable = {x.path for x in (*letters, *updates, *pages)} | {x.path for x in record_files}
+    failed = [d.path for d in (*raw.letters, *raw.updates, *raw.pages) if d.path not in readable]
     targets = Targets(
         letters={x.slug: x for x in letters},
         updates={x.slug: update_title(x.title, x.date) for x in updates},
@@ -95,6 +109,7 @@ def assemble(raw: RawSite, *, drafts: bool = True) -> tuple[Site | None, list[Pr
         actions={rid: actions for rid, (_, actions) in outlines.items()},
         pages={x.slug: x.title for x in pages},
         static=frozenset(raw.static_files),
+        broken=frozenset(_reference_to(path) for path in (*failed, *raw.unreadable)),
     )
     letters = _resolved(letters, docs, targets, problems)
     updates = _resolved(updates, docs, targets, problems)

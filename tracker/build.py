@@ -26,6 +26,8 @@ def load_site(root: Path, today: dt.date, *, drafts: bool = True) -> tuple[Site 
     raw, problems = read_site(root)
     site, found = assemble(raw, drafts=drafts)
     problems += found
+    if has_errors(problems):
+        return None, problems
     if site is not None:
         problems += policy_warnings(site, today)
     return site, problems

@@ -51,15 +51,15 @@ def read_letter(doc: Document, config: SiteConfig, problems: list[Problem]) -> L
                                              fallback=f"point kinds: {known}")))
     blocks, points = _blocks_and_points(doc, found, problems)
     title, date = fields.text("title"), fields.date("date")
+    inspectorate, inspectors = fields.names("inspectorate"), fields.names("inspectors")
+    subject, visit_dates = fields.text("subject") or "", fields.dates("visit_dates")
     if not fields.ok or title is None or date is None:
         return None
     body = Markup(doc.body, tuple(tokens), (), markup.all_text(tokens))
     return Letter(
-        slug=doc.slug, path=doc.path, title=title, date=date,
-        inspectorate=fields.names("inspectorate"), kind=kind,
-        subject=fields.text("subject") or "", visit_dates=fields.dates("visit_dates"),
-        inspectors=fields.names("inspectors"), source=source,
-        body=body, blocks=blocks, points=points,
+        slug=doc.slug, path=doc.path, title=title, date=date, inspectorate=inspectorate,
+        kind=kind, subject=subject, visit_dates=visit_dates, inspectors=inspectors,
+        source=source, body=body, blocks=blocks, points=points,
     )
 
 
@@ -75,7 +75,13 @@ def _blocks_and_points(
         blocks.append(Block(b.anchor, b.kind, line, b.text, point_id))
         if not b.point:
             continue
-        if point_id in anchors or point_id in {p.id for p in points}:
+        if point_id in anchors:
+            problems.append(Problem(
+                doc.path, line, 1, "error",
+                f"point id '{point_id}' is the anchor of paragraph {point_id[1:]} in this letter",
+                "give the marker another #id: p1, p2, … name the letter's paragraphs"))
+            continue
+        if point_id in {p.id for p in points}:
             problems.append(Problem(doc.path, line, 1, "error",
                                     f"point id '{point_id}' is used twice in this letter",
                                     "give the marker another #id"))
@@ -99,10 +105,10 @@ def read_update(doc: Document, problems: list[Problem]) -> Update | None:
     about = tuple(a.removeprefix("record:") for a in fields.names("about"))
     poll = _poll(fields)
     draft = fields.flag("draft")
-    title, date = fields.text("title"), fields.date("date")
+    title, date, author = fields.text("title"), fields.date("date"), fields.text("author")
     if not fields.ok or title is None or date is None:
         return None
-    return Update(doc.slug, doc.path, title, date, fields.text("author") or "", summary,
+    return Update(doc.slug, doc.path, title, date, author or "", summary,
                   about, bool(draft), poll, body)
 
 

@@ -16,7 +16,8 @@ FORMS = ("letter:SLUG, letter:SLUG#P1, letter:SLUG#p7, update:SLUG, record:ID, "
 
 
 class RefError(Exception):
-    """A reference that does not parse or resolve: message and hint."""
+    """A reference that does not parse or resolve: message and hint (an empty message when
+    its target has errors of its own, already reported)."""
 
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(message)
@@ -37,6 +38,9 @@ class Targets:
     """Record id → {sub-action id → title}."""
     pages: dict[str, str] = field(default_factory=dict)
     static: frozenset[str] = frozenset()
+    broken: frozenset[str] = frozenset()
+    """'letter:SLUG', 'update:SLUG', 'page:SLUG' of files that have errors of their own:
+    references to them are not reported again."""
 
 
 def _scheme(text: str) -> tuple[str, str]:
@@ -79,6 +83,8 @@ def resolve(written: str, targets: Targets, *, link_text: str = "", line: int = 
         hint = f"did you mean '{guess}:{rest}'?" if guess else f"write one of {FORMS}"
         raise RefError(f"'{text}' is not a reference", hint)
     target, _, anchor = rest.partition("#")
+    if f"{scheme}:{target}" in targets.broken:
+        raise RefError("", "")
     ref = _RESOLVERS[scheme](text, target, anchor, targets)
     return Ref(written, ref.kind, ref.target, ref.anchor, ref.title, link_text, line)
 

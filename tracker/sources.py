@@ -104,6 +104,8 @@ class RawSite:
     """Paths under `static/`, with forward slashes, sorted."""
     themes: tuple[str, ...]
     """Names of the site's own themes under `themes/`."""
+    unreadable: tuple[str, ...] = ()
+    """Content files that could not be read (their problems are reported)."""
 
 
 def _pos(mark: Any, line_offset: int = 0) -> Pos:
@@ -334,27 +336,32 @@ def _listing(root: Path, folder: str, suffix: str, problems: list[Problem]) -> l
     return found
 
 
-def _documents(root: Path, folder: str, problems: list[Problem]) -> tuple[Document, ...]:
+def _documents(root: Path, folder: str, problems: list[Problem],
+               unreadable: list[str]) -> tuple[Document, ...]:
     documents = []
     for rel in _listing(root, folder, ".md", problems):
         try:
             meta, body, body_line = split_front_matter(read_text(root, rel), rel)
         except ProblemError as exc:
             problems.append(exc.problem)
+            unreadable.append(rel)
             continue
         documents.append(Document(rel, Path(rel).stem, meta, body, body_line))
     return tuple(documents)
 
 
-def _data_files(root: Path, folder: str, problems: list[Problem]) -> tuple[DataFile, ...]:
+def _data_files(root: Path, folder: str, problems: list[Problem],
+                unreadable: list[str]) -> tuple[DataFile, ...]:
     files = []
     for rel in _listing(root, folder, ".yml", problems):
         try:
             data = load_yaml(read_text(root, rel), rel)
         except ProblemError as exc:
             problems.append(exc.problem)
+            unreadable.append(rel)
             continue
         if not isinstance(data, YMap):
+            unreadable.append(rel)
             problems.append(Problem(
                 rel, 1, 1, "error", "this file must be 'key: value' lines (a YAML mapping)",
                 "start with 'title: …'",
@@ -403,13 +410,15 @@ def read_site(root: Path) -> tuple[RawSite, list[Problem]]:
     themes_dir = root / "themes"
     themes = tuple(sorted(p.name for p in themes_dir.iterdir() if p.is_dir())) \
         if themes_dir.is_dir() else ()
+    unreadable: list[str] = []
     raw = RawSite(
         config=config,
-        letters=_documents(root, "content/letters", problems),
-        updates=_documents(root, "content/updates", problems),
-        pages=_documents(root, "content/pages", problems),
-        records=_data_files(root, "content/actions", problems),
+        letters=_documents(root, "content/letters", problems, unreadable),
+        updates=_documents(root, "content/updates", problems, unreadable),
+        pages=_documents(root, "content/pages", problems, unreadable),
+        records=_data_files(root, "content/actions", problems, unreadable),
         static_files=tuple(_walk_files(root / "static")),
         themes=themes,
+        unreadable=tuple(unreadable),
     )
     return raw, problems

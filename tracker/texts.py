@@ -61,7 +61,9 @@ def resolve_links(
         try:
             refs.append(resolve(href, targets, line=pos.line))
         except RefError as exc:
-            problems.append(Problem(path, pos.line, pos.column, "error", exc.message, exc.hint))
+            if exc.message:
+                problems.append(Problem(path, pos.line, pos.column, "error", exc.message,
+                                        exc.hint))
     return replace(text, refs=tuple(refs))
 
 
@@ -108,5 +110,6 @@ def reference_item(
     try:
         return resolve(written, targets, link_text=link_text, line=pos.line)
     except RefError as exc:
-        problems.append(Problem(path, pos.line, pos.column, "error", exc.message, exc.hint))
+        if exc.message:
+            problems.append(Problem(path, pos.line, pos.column, "error", exc.message, exc.hint))
         return None
