@@ -100,7 +100,7 @@ def assemble(raw: RawSite, *, drafts: bool = True) -> tuple[Site | None, list[Pr
             record_files.append(data)
 
     outlines = {data.slug: outline(data) for data in record_files}
-    readable = {x.path for x in (*letters, *updates, *pages)} | {x.path for x in record_files}
+    readable = {x.path for x in letters} | {x.path for x in updates} | {x.path for x in pages}
     failed = [d.path for d in (*raw.letters, *raw.updates, *raw.pages) if d.path not in readable]
     targets = Targets(
         letters={x.slug: x for x in letters},
