@@ -106,6 +106,7 @@ FULL_SITE: dict[str, str | bytes | None] = {
             evidence:
               - update:2023-10-01-poll
               - static:docs/plan.pdf
+              - "static:docs/Annual report été.pdf"
               - {url: "https://example.com/plan", title: The council's plan}
         actions:
           - id: new-dashboard
@@ -154,6 +155,13 @@ FULL_SITE: dict[str, str | bytes | None] = {
         See [the new dashboard](record:data-dashboard#new-dashboard), [who we are](page:about),
         [the plan](static:docs/plan.pdf) and [point one](letter:herts-2023#P1).
         """,
+    "content/updates/2023-12-21-governance.md": """\
+        ---
+        title: Governance meeting
+        date: 2023-12-21
+        ---
+        We went to a meeting about [governance](record:governance).
+        """,
     "content/pages/about.md": """\
         ---
         title: About us
@@ -161,11 +169,13 @@ FULL_SITE: dict[str, str | bytes | None] = {
         We are [a forum](https://example.com/forum). Read [the letter](letter:herts-2023).
         """,
     "static/docs/plan.pdf": b"%PDF-1.4 a tiny test file\n",
+    "static/docs/Annual report été.pdf": b"%PDF-1.4 another\n",
 }
 """MINIMAL_SITE plus: a stale record (data-dashboard, in progress since 1 October 2023) with a
 sub-action whose deadline moved, a fresh record (governance, tracking P2), a letter from a
-council (not Crown copyright), an update with a poll, a page, a paragraph citation
-(letter:herts-2023#p1) and a static file (static/docs/plan.pdf)."""
+council (not Crown copyright), an update with a poll, an update that links to a record
+without naming it in `about`, a page, a paragraph citation (letter:herts-2023#p1) and static
+files (static/docs/plan.pdf, and one whose name has a space and an accent)."""
 
 TODAY = "2024-01-01"
 

@@ -72,6 +72,9 @@ def out_problem(root: Path, out: Path) -> Problem | None:
     return None
 
 
+SEARCH_FOLDER = "pagefind/"
+
+
 def index_search(folder: Path) -> None:
     """Build the Pagefind search index inside a finished output folder."""
     subprocess.run(
@@ -110,11 +113,12 @@ def build_site(
         rel: root / "static" / rel for rel in site.static_files
     }
     files, clashes = collect([
-        ("pages", html),
-        ("exports", {**exports(site, today, base), "sitemap.xml": sitemap(base, sorted(html))}),
-        ("themes", dict(theme_static(root, site.config.theme))),
-        ("static", static),
-    ])
+        ("the pages", html),
+        ("the feeds and data", {**exports(site, today, base),
+                                "sitemap.xml": sitemap(base, sorted(html))}),
+        ("the theme", dict(theme_static(root, site.config.theme))),
+        ("static/", static),
+    ], reserved=(SEARCH_FOLDER,))
     if clashes:
         return BuildResult([*problems, *clashes])
     total = len(files)

@@ -23,23 +23,33 @@ def unsafe_path(path: str) -> bool:
             or normal != path or ":" in path.split("/", 1)[0])
 
 
-def collect(sources: list[tuple[str, Mapping[str, Content]]]) -> tuple[dict[str, Content],
-                                                                        list[Problem]]:
-    """Merge named groups of output files, refusing unsafe paths and double claims."""
+def collect(
+    sources: list[tuple[str, Mapping[str, Content]]], reserved: tuple[str, ...] = (),
+) -> tuple[dict[str, Content], list[Problem]]:
+    """Merge named groups of output files, refusing unsafe paths, double claims and folders
+    `reserved` for files written later (the search index).
+
+    A group named after a source folder ('static/') has its problems reported at the file
+    it copies; others at the output path."""
     files: dict[str, Content] = {}
     owner: dict[str, str] = {}
     problems = []
     for group, items in sources:
         for path, content in items.items():
+            where = group + path if group.endswith("/") else path
+            message, hint = "", ""
             if unsafe_path(path):
-                problems.append(Problem(group, 1, 1, "error",
-                                        f"refusing to write '{path}' outside the output folder"))
+                message = f"refusing to write '{path}' outside the output folder"
+            elif path.startswith(reserved):
+                message = f"'{path}' is in a folder the search index uses"
+                hint = "move it to another folder"
             elif path in files:
-                problems.append(Problem(
-                    group, 1, 1, "error", f"'{path}' would be written twice "
-                    f"(by {owner[path]} and by {group})", "rename one of the two"))
+                message = f"'{path}' would be written twice (by {owner[path]} and by {group})"
+                hint = "rename the file"
             else:
                 files[path], owner[path] = content, group
+                continue
+            problems.append(Problem(where, 1, 1, "error", message, hint))
     return files, problems
 
 

@@ -1,0 +1,277 @@
+"""`tracker build` as a user runs it: the pages SPEC 7 lists and what each shows. The
+promises of SPEC 9 are in test_build_promises.py, links in test_build_links.py."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from conftest import FULL_SITE, build, write_files
+from htmlpage import HtmlPage
+from htmlpage import read_page as page
+
+
+def ok(result) -> None:
+    assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory) -> Path:
+    """FULL_SITE built once; its output folder."""
+    folder = tmp_path_factory.mktemp("full")
+    site = write_files(folder / "site", FULL_SITE)
+    out = folder / "out"
+    ok(build(site, out))
+    return out
+
+
+# The pages of SPEC 7 ------------------------------------------------------------------
+
+SPEC_FILES = [
+    "index.html", "areas/data-dashboard/index.html", "areas/governance/index.html",
+    "letters/index.html", "letters/herts-2023/index.html", "letters/council-2023/index.html",
+    "updates/index.html", "updates/2023-10-01-poll/index.html", "timeline/index.html",
+    "search/index.html", "feed.xml", "areas/data-dashboard/feed.xml", "areas/governance/feed.xml",
+    "data/tracker.json", "data/records.csv", "data/timeline.csv", "sitemap.xml", "404.html",
+    "about/index.html", "assets/style.css", "docs/plan.pdf", "docs/Annual report été.pdf",
+    "updates/2023-12-21-governance/index.html",
+]
+
+
+@pytest.mark.parametrize("path", SPEC_FILES)
+def test_the_published_site_has_every_page(full, path):
+    assert (full / path).is_file()
+    assert (full / path).stat().st_size > 0
+
+
+def test_the_search_index_is_built(full):
+    index = full / "pagefind"
+    assert index.is_dir()
+    assert (index / "pagefind-ui.js").is_file() and (index / "pagefind-ui.css").is_file()
+    assert any(index.glob("pagefind-entry.json")) or any(index.glob("pagefind.*"))
+
+
+def test_open_data_and_feeds_parse(full):
+    data = json.loads((full / "data/tracker.json").read_text(encoding="utf-8"))
+    assert {r["id"] for r in data["records"]} == {"data-dashboard", "governance"}
+    header = (full / "data/records.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("id,")
+    assert len((full / "data/records.csv").read_text(encoding="utf-8").splitlines()) == 3
+    assert len((full / "data/timeline.csv").read_text(encoding="utf-8").splitlines()) > 1
+    for feed in ("feed.xml", "areas/data-dashboard/feed.xml", "sitemap.xml"):
+        ET.parse(full / feed)
+
+
+def updates_site(count: int) -> dict[str, str | bytes | None]:
+    files: dict[str, str | bytes | None] = {}
+    for n in range(1, count + 1):
+        files[f"content/updates/2023-{n:02d}-10-news.md"] = (
+            f"---\ntitle: News number {n}\ndate: 2023-{n:02d}-10\n---\nWhat happened in month {n}.\n")
+    return files
+
+
+def update_titles(html: HtmlPage) -> list[str]:
+    return [h.text for h in html.all("h3") if h.text.startswith("News number")]
+
+
+def test_updates_are_paginated_newest_first(make_site, tmp_path):
+    site = make_site(updates_site(12))
+    out = tmp_path / "out"
+    ok(build(site, out))
+    first, second = page(out, "updates/index.html"), page(out, "updates/page/2/index.html")
+    shown = update_titles(first) + update_titles(second)
+    assert shown == [f"News number {n}" for n in range(12, 0, -1)]
+    assert update_titles(first)[0] == "News number 12" and update_titles(second) == \
+        ["News number 2", "News number 1"]
+    assert "updates/page/2/index.html" in first.targets(first.main)
+    assert "updates/index.html" in second.targets(second.main)
+    assert not (out / "updates/page/3").exists()
+    assert not (out / "updates/page/1").exists(), "page 1 is updates/index.html itself"
+
+
+def test_ten_updates_or_fewer_make_one_page(make_site, tmp_path):
+    site = make_site(updates_site(3))
+    out = tmp_path / "out"
+    ok(build(site, out))
+    assert update_titles(page(out, "updates/index.html")) == [
+        "News number 3", "News number 2", "News number 1"]
+    assert not (out / "updates/page").exists()
+
+
+# What the pages show ------------------------------------------------------------------
+
+def test_home_page_counts_records_by_status(full):
+    home = page(full, "index.html")
+    counts = {li.text for li in home.all("li")}
+    assert "1 In progress" in counts
+    assert "1 Identified by inspectors" in counts
+    assert "2 tracked areas, 1 with no recent update." in home.main.text
+
+
+def test_home_page_lists_each_record_with_status_and_stale_flag(full):
+    home = page(full, "index.html")
+    [stale] = home.items_linking_to("areas/data-dashboard/index.html")
+    assert "Improve the SEND data dashboard" in stale.text
+    assert "In progress" in stale.text
+    assert "1 October 2023" in stale.text, "the last change"
+    assert "No recent update" in stale.text
+    [fresh] = home.items_linking_to("areas/governance/index.html")
+    assert "Identified by inspectors" in fresh.text
+    assert "No recent update" not in fresh.text
+    headings = [h for h in home.all("h3") if "letters/herts-2023/index.html" in home.targets(h)]
+    assert len(headings) == 1, "records are grouped under their letter"
+
+
+def test_home_page_shows_latest_updates(full):
+    home = page(full, "index.html")
+    latest = [t for t in home.targets(home.main) if t.startswith("updates/") and t != "updates/index.html"]
+    assert latest == ["updates/2023-12-21-governance/index.html", "updates/2023-10-01-poll/index.html"]
+    assert "updates/index.html" in home.targets(home.main)
+
+
+def test_area_page_quotes_the_point_and_links_to_its_anchor(full):
+    area = page(full, "areas/data-dashboard/index.html")
+    quotes = [q.text for q in area.all("blockquote")]
+    assert quotes == ["Leaders should improve the SEND data dashboard."]
+    assert "letters/herts-2023/index.html#P1" in area.targets(area.main)
+    assert "Area for priority action 1" in area.main.text
+    assert "County council" in area.main.text, "the owner"
+    assert "publish a plan" in area.main.text, "the summary"
+
+
+def test_area_page_shows_the_timeline_with_titled_evidence(full):
+    area = page(full, "areas/data-dashboard/index.html")
+    timeline = area.all("ol")[0]
+    text = timeline.text
+    assert "12 September 2023" in text and "Identified by inspectors" in text
+    assert "1 October 2023" in text and "In progress" in text
+    assert text.index("1 October 2023") < text.index("12 September 2023"), "newest first"
+    evidence = {a.text: area.target(a.attrs["href"]) for a in area.all("a") if a.text}
+    title = "Ofsted and CQC full inspection letter, 12 September 2023, area for priority action 1"
+    assert evidence[title] == "letters/herts-2023/index.html#P1"
+    assert evidence["Forum update, 1 October 2023: Our poll on the dashboard"] == \
+        "updates/2023-10-01-poll/index.html"
+    assert evidence["The council's plan"] == "https://example.com/plan"
+    assert "docs/plan.pdf" in area.targets(timeline)
+    assert "letter:herts-2023" not in area.main.text, "never a bare reference code"
+    assert "update:2023" not in area.main.text
+
+
+def test_area_page_shows_sub_actions_with_due_dates_and_moves(full):
+    area = page(full, "areas/data-dashboard/index.html")
+    action = area.one("section", id="action-new-dashboard")
+    text = action.text
+    assert "Publish a new dashboard" in text
+    assert "Council data team" in text
+    assert "In progress" in text
+    assert "31 March 2024" in text, "the current due date"
+    assert "30 November 2023" in text, "the original due date"
+    moves = [li for li in action.inside("li") if "15 November 2023" in li.text
+             and "31 March 2024" in li.text and "The supplier delivered late." in li.text]
+    assert moves, "each move is shown with its date, new deadline and reason"
+
+
+def test_area_page_lists_related_updates_and_its_feed(full):
+    area = page(full, "areas/data-dashboard/index.html")
+    targets = area.targets(area.main)
+    assert "updates/2023-10-01-poll/index.html" in targets, "the update's 'about' names it"
+    assert "areas/data-dashboard/feed.xml" in targets
+    assert "updates/2023-12-21-governance/index.html" not in targets
+
+
+def test_an_update_that_links_to_a_record_is_related_to_it(full):
+    area = page(full, "areas/governance/index.html")
+    assert "updates/2023-12-21-governance/index.html" in area.targets(area.main)
+    assert "Governance meeting" in area.main.text
+
+
+def test_letter_page_labels_each_point_with_status_and_record(full):
+    letter = page(full, "letters/herts-2023/index.html")
+    for record, label, status in (("data-dashboard", "Area for priority action 1", "In progress"),
+                                  ("governance", "Area for priority action 2",
+                                   "Identified by inspectors")):
+        items = letter.items_linking_to(f"areas/{record}/index.html")
+        assert len(items) >= 2, "in the list of points and beside the point in the letter"
+        assert all(label in li.text and status in li.text for li in items), [li.text for li in items]
+    i1 = [li for li in letter.all("li") if "Area for improvement 1" in li.text]
+    assert len(i1) >= 2
+    assert all("not tracked yet" in li.text.lower() for li in i1)
+    assert all(not t.startswith("areas/") for li in i1 for t in letter.targets(li))
+    assert letter.one("li", id="p3").text.startswith("Area for priority action 1 In progress")
+
+
+def test_letter_page_lists_where_each_cited_paragraph_is_cited(full):
+    letter = page(full, "letters/herts-2023/index.html")
+    first = letter.one("p", id="p1")
+    assert "Cited in" in first.text
+    assert "updates/2023-10-01-poll/index.html" in letter.targets(first)
+    point = letter.one("li", id="p3")
+    assert "Cited in" in point.text
+    assert {"areas/data-dashboard/index.html", "updates/2023-10-01-poll/index.html"} <= \
+        set(letter.targets(point))
+    assert "Cited in" not in letter.one("li", id="p6").text, "I1 is cited nowhere"
+    assert "Cited in" not in letter.one("h2", id="p2").text
+
+
+def test_letter_page_keeps_the_letter_in_full(full):
+    letter = page(full, "letters/herts-2023/index.html")
+    for sentence in ("Dear colleague", "Leaders should improve the SEND data dashboard.",
+                     "Leaders should strengthen partnership governance.",
+                     "Leaders should improve the quality of EHC plans."):
+        assert sentence in letter.main.text
+
+
+def test_inspectorate_letter_credits_the_open_government_licence(full):
+    letter = page(full, "letters/herts-2023/index.html")
+    licence = [a for a in letter.all("a") if "Open Government Licence" in a.text]
+    assert licence, "an Ofsted letter is credited under the Open Government Licence"
+    assert licence[0].attrs["href"].startswith(
+        "https://www.nationalarchives.gov.uk/doc/open-government-licence/")
+    assert "Crown copyright" in letter.main.text
+
+
+def test_other_letters_are_not_called_crown_copyright(full):
+    letter = page(full, "letters/council-2023/index.html")
+    assert "Crown copyright" not in letter.main.text
+    assert "Open Government Licence" not in letter.main.text
+
+
+def test_letters_index_lists_every_letter(full):
+    index = page(full, "letters/index.html")
+    assert {"letters/herts-2023/index.html", "letters/council-2023/index.html"} <= \
+        set(index.targets(index.main))
+
+
+def test_poll_is_an_accessible_chart_and_a_table(full):
+    update = page(full, "updates/2023-10-01-poll/index.html")
+    [svg] = update.all("svg")
+    assert svg.attrs.get("role") == "img"
+    labels = [e.text for e in update.elements if e.attrs.get("id") == svg.attrs.get("aria-labelledby")]
+    assert svg.attrs.get("aria-label") or any(labels), "the chart has an accessible name"
+    [table] = update.all("table")
+    rows = [[cell.text for cell in tr.children] for tr in table.inside("tr")]
+    for label, count in (("Yes", "10"), ("No", "15"), ("Not sure", "5")):
+        assert any(row[:2] == [label, count] for row in rows), (label, rows)
+    assert "Is the dashboard useful?" in update.main.text
+    assert "30" in update.main.text
+    assert [th for th in table.inside("th") if th.attrs.get("scope") == "col"], "the table has headers"
+
+
+def test_timeline_page_lists_every_event_newest_first(full):
+    timeline = page(full, "timeline/index.html")
+    entries = [li for li in timeline.main.inside("li") if li.inside("time")]
+    dates = [li.inside("time")[0].attrs["datetime"] for li in entries]
+    assert sorted(dates, reverse=True) == dates
+    assert {"2023-09-12", "2023-09-20", "2023-10-01", "2023-11-15", "2023-12-20"} <= set(dates)
+
+
+def test_plain_page_is_rendered_and_in_the_navigation(full):
+    about = page(full, "about/index.html")
+    assert about.one("h1").text == "About us"
+    assert "We are a forum." in about.main.text
+    home = page(full, "index.html")
+    nav = home.one("nav")
+    assert "about/index.html" in home.targets(nav)
