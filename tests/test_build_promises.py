@@ -429,3 +429,29 @@ def test_progress_line_is_what_the_quiet_tests_look_for(monkeypatch, capsys):
     with progress.Progress(False) as hidden:
         hidden.update(1, 2)
     assert capsys.readouterr().err == ""
+
+
+def test_out_folder_with_other_files_is_refused(tmp_path):
+    """--out never wipes a folder that holds something other than an earlier build."""
+    site = site_with(tmp_path)
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine\n")
+    result = build(site, out)
+    assert result.exit_code == 1
+    assert "the output folder 'documents' holds files that are not a tracker build" in result.stderr
+    assert (out / "notes.txt").read_text() == "mine\n"
+    assert build(site, tmp_path / "empty").exit_code == 0
+    assert build(site, tmp_path / "empty").exit_code == 0, "an earlier build may be replaced"
+
+
+def test_template_error_names_the_template_and_line(tmp_path):
+    site = site_with(tmp_path, {
+        "site.yml": "title: T\ntheme: mine\n",
+        "themes/mine/templates/page.html": "{% extends 'base.html' %}\n{% block main %}\n"
+                                          "{{ view.nothing_here }}\n{% endblock %}\n",
+        "content/pages/about.md": "---\ntitle: About\n---\nText.\n",
+    })
+    result = build(site, tmp_path / "out")
+    assert result.exit_code == 1
+    assert f"{site}/themes/mine/templates/page.html:3:1: error: template error:" in result.stderr

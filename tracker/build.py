@@ -52,24 +52,42 @@ class BuildResult:
 
 
 def _template_problem(root: Path, exc: jinja2.TemplateError) -> Problem:
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "themes"
+    """The template and line at fault: from a syntax error, else the innermost template frame."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if filename is None:
+        trace = exc.__traceback__
+        while trace is not None:
+            code = trace.tb_frame.f_code
+            if code.co_filename.endswith(".html"):
+                filename, line = code.co_filename, trace.tb_lineno
+            trace = trace.tb_next
+        filename = filename or "themes"
     try:
-        name = Path(name).resolve().relative_to(root.resolve()).as_posix()
+        name = Path(filename).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        name = Path(name).name
-    line = getattr(exc, "lineno", None) or 1
-    return Problem(name, line, 1, "error", f"template error: {exc.message or exc}",
+        name = "themes/default/templates/" + Path(filename).name
+    return Problem(name, line or 1, 1, "error", f"template error: {exc.message or exc}",
                    "fix the template, or remove it to use the default theme's")
 
 
 def out_problem(root: Path, out: Path) -> Problem | None:
-    """A problem when the output folder would overwrite the site's own files."""
+    """A problem when the output folder would overwrite the site's own files, or a folder
+    that holds something other than an earlier build."""
     root, out = root.resolve(), out.resolve()
     sources = [root / "content", root / "static", root / "themes", root / "site.yml"]
     if out == root or root.is_relative_to(out) or any(out.is_relative_to(s) for s in sources):
         return Problem("site.yml", 1, 1, "error", "the output folder would overwrite the site's "
                        "own files", "choose another --out, such as _site")
+    if out.exists() and (not out.is_dir() or (
+            any(out.iterdir()) and not all((out / f).is_file() for f in BUILD_MARKS))):
+        return Problem("site.yml", 1, 1, "error",
+                       f"the output folder '{out.name}' holds files that are not a tracker build",
+                       "choose an empty or new folder for --out; it is replaced by each build")
     return None
+
+
+BUILD_MARKS = ("index.html", "sitemap.xml", "404.html")
+"""Files every build writes: a folder with them is an earlier build, safe to replace."""
 
 
 SEARCH_FOLDER = "pagefind/"
