@@ -101,6 +101,45 @@ def index_search(folder: Path) -> None:
     )
 
 
+def output_files(
+    root: Path, site: Site, today: dt.date, base: str, html: dict[str, bytes],
+) -> tuple[dict[str, Content], list[Problem]]:
+    """Every output file of a site whose pages are rendered: pages, feeds and data, the
+    theme's static files and the site's own; clashes between them are problems."""
+    from .exports import exports, sitemap
+
+    static: dict[str, Content] = {rel: root / "static" / rel for rel in site.static_files}
+    return collect([
+        ("the pages", html),
+        ("the feeds and data", {**exports(site, today, base),
+                                "sitemap.xml": sitemap(base, sorted(html))}),
+        ("the theme", dict(theme_static(root, site.config.theme))),
+        ("static/", static),
+    ], reserved=(SEARCH_FOLDER,))
+
+
+def public_base(site: Site, base_url: str | None) -> str:
+    """The published address: --base-url, else site.yml's, ending in '/'."""
+    base = base_url or site.config.base_url
+    return base if base.endswith("/") else base + "/"
+
+
+def render_site(
+    root: Path, today: dt.date, *, drafts: bool = False, base_url: str | None = None,
+) -> tuple[dict[str, Content], list[Problem]]:
+    """Every output file of the site at `root`, in memory (empty when there are errors)."""
+    site, problems = load_site(root, today, drafts=drafts)
+    if site is None:
+        return {}, problems
+    base = public_base(site, base_url)
+    try:
+        html = render_pages(environment(root, site.config.theme), site_pages(site, today, base))
+    except jinja2.TemplateError as exc:
+        return {}, [*problems, _template_problem(root, exc)]
+    files, clashes = output_files(root, site, today, base, html)
+    return ({} if clashes else files), [*problems, *clashes]
+
+
 def build_site(
     root: Path,
     out: Path,
@@ -112,34 +151,14 @@ def build_site(
     progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
     """Check the site, then write it to `out` in one step; on errors `out` is untouched."""
-    from .exports import exports, sitemap
-
     problem = out_problem(root, out)
     if problem:
         return BuildResult([problem])
-    site, problems = load_site(root, today, drafts=drafts)
-    if site is None:
+    files, problems = render_site(root, today, drafts=drafts, base_url=base_url)
+    if has_errors(problems):
         return BuildResult(problems)
-    base = base_url or site.config.base_url
-    base = base if base.endswith("/") else base + "/"
-    pages = site_pages(site, today, base)
-    try:
-        html = render_pages(environment(root, site.config.theme), pages)
-    except jinja2.TemplateError as exc:
-        return BuildResult([*problems, _template_problem(root, exc)])
-    static: dict[str, Content] = {
-        rel: root / "static" / rel for rel in site.static_files
-    }
-    files, clashes = collect([
-        ("the pages", html),
-        ("the feeds and data", {**exports(site, today, base),
-                                "sitemap.xml": sitemap(base, sorted(html))}),
-        ("the theme", dict(theme_static(root, site.config.theme))),
-        ("static/", static),
-    ], reserved=(SEARCH_FOLDER,))
-    if clashes:
-        return BuildResult([*problems, *clashes])
     total = len(files)
     write_site(out, files, finish=index_search if search else None,
                progress=(lambda n: progress(n, total)) if progress else None)
-    return BuildResult(problems, pages=len(html), files=total)
+    pages = sum(path.endswith(".html") and not path.startswith("assets/") for path in files)
+    return BuildResult(problems, pages=pages, files=total)
