@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import TypeVar
 
 from .config import read_config
 from .documents import read_letter, read_page, read_update, slug_problem, with_body
 from .errors import Problem, did_you_mean, has_errors
+from .memo import Memo, cached
 from .model import Letter, Page, Site, Update
 from .records import outline, read_record
 from .refs import Targets, update_title
@@ -50,13 +52,14 @@ def _valid_slugs(docs: tuple[Document, ...], problems: list[Problem]) -> list[Do
 
 
 def _resolved(items: list[D], by_path: dict[str, Document], targets: Targets,
-              problems: list[Problem]) -> list[D]:
-    resolved = []
-    for item in items:
+              problems: list[Problem], memo: Memo | None, version: int) -> list[D]:
+    def resolve(item: D) -> D:
         doc = by_path[item.path]
         body = resolve_links(item.body, doc.path, Pos(doc.body_line, 1), targets, problems)
-        resolved.append(with_body(item, body))
-    return resolved  # type: ignore[return-value]
+        return with_body(item, body)  # type: ignore[return-value]
+
+    return [cached(memo, ("resolved", item.path, version), (item,), partial(resolve, item),
+                   problems) for item in items]
 
 
 def _check_about(updates: list[Update], by_path: dict[str, Document], targets: Targets,
@@ -74,18 +77,34 @@ def _check_about(updates: list[Update], by_path: dict[str, Document], targets: T
                 ))
 
 
-def assemble(raw: RawSite, *, drafts: bool = True) -> tuple[Site | None, list[Problem]]:
+def _targets_signature(targets: Targets) -> tuple[object, ...]:
+    """What references can resolve to: equal signatures resolve every reference the same."""
+    return (tuple(map(id, targets.letters.values())), tuple(targets.letters),
+            tuple(targets.updates.items()), tuple(targets.records.items()),
+            tuple((k, tuple(v.items())) for k, v in targets.actions.items()),
+            tuple(targets.pages.items()), targets.static, targets.broken, targets.drafts)
+
+
+def assemble(raw: RawSite, *, drafts: bool = True,
+             memo: Memo | None = None) -> tuple[Site | None, list[Problem]]:
     """The validated site, or None when there are errors; every problem found either way.
 
-    Without `drafts`, draft updates are left out, as if they did not exist."""
+    Without `drafts`, draft updates are left out, as if they did not exist. With a `memo`,
+    files that did not change are not parsed again."""
     problems: list[Problem] = []
-    config = read_config(raw.config, problems, raw.themes)
+    config = cached(memo, "config", (raw.config, raw.themes),
+                    lambda: read_config(raw.config, problems, raw.themes), problems)
     docs = {d.path: d for d in (*raw.letters, *raw.updates, *raw.pages)}
 
-    letters = _kept(read_letter(d, config, problems) for d in _valid_slugs(raw.letters, problems))
-    updates = _kept(read_update(d, problems) for d in _valid_slugs(raw.updates, problems))
-    pages = _kept(read_page(d, problems) for d in _valid_slugs(raw.pages, problems))
-    updates = [u for u in updates if drafts or not u.draft]
+    letters = _kept(cached(memo, d.path, (d, config), partial(read_letter, d, config, problems),
+                           problems) for d in _valid_slugs(raw.letters, problems))
+    updates = _kept(cached(memo, d.path, (d,), partial(read_update, d, problems), problems)
+                    for d in _valid_slugs(raw.updates, problems))
+    pages = _kept(cached(memo, d.path, (d,), partial(read_page, d, problems), problems)
+                  for d in _valid_slugs(raw.pages, problems))
+    readable = {x.path for x in letters} | {x.path for x in updates} | {x.path for x in pages}
+    held_back = frozenset(u.slug for u in updates if u.draft and not drafts)
+    updates = [u for u in updates if u.slug not in held_back]
     for page in pages:
         if page.slug in RESERVED_SLUGS:
             problems.append(Problem(page.path, 1, 1, "error",
@@ -100,7 +119,6 @@ def assemble(raw: RawSite, *, drafts: bool = True) -> tuple[Site | None, list[Pr
             record_files.append(data)
 
     outlines = {data.slug: outline(data) for data in record_files}
-    readable = {x.path for x in letters} | {x.path for x in updates} | {x.path for x in pages}
     failed = [d.path for d in (*raw.letters, *raw.updates, *raw.pages) if d.path not in readable]
     targets = Targets(
         letters={x.slug: x for x in letters},
@@ -110,12 +128,17 @@ def assemble(raw: RawSite, *, drafts: bool = True) -> tuple[Site | None, list[Pr
         pages={x.slug: x.title for x in pages},
         static=frozenset(raw.static_files),
         broken=frozenset(_reference_to(path) for path in (*failed, *raw.unreadable)),
+        drafts=held_back,
     )
-    letters = _resolved(letters, docs, targets, problems)
-    updates = _resolved(updates, docs, targets, problems)
-    pages = _resolved(pages, docs, targets, problems)
+    version = memo.version("targets", _targets_signature(targets)) if memo else 0
+    letters = _resolved(letters, docs, targets, problems, memo, version)
+    updates = _resolved(updates, docs, targets, problems, memo, version)
+    pages = _resolved(pages, docs, targets, problems, memo, version)
     _check_about(updates, docs, targets, problems)
-    records = _kept(read_record(data, config, targets, problems) for data in record_files)
+    records = _kept(
+        cached(memo, (data.path, version), (data, config),
+               partial(read_record, data, config, targets, problems), problems)
+        for data in record_files)
 
     if has_errors(problems):
         return None, problems

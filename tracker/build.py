@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,17 +14,20 @@ import jinja2
 from .assemble import assemble
 from .checks import policy_warnings
 from .errors import Problem, has_errors
+from .memo import Memo
 from .model import Site
 from .pages import site_pages
 from .render import environment, render_pages, theme_static
-from .sources import read_site
+from .sources import FileCache, read_site
 from .write import Content, collect, write_site
 
 
-def load_site(root: Path, today: dt.date, *, drafts: bool = True) -> tuple[Site | None, list[Problem]]:
-    """The validated site (None on errors) and every problem, warnings included."""
-    raw, problems = read_site(root)
-    site, found = assemble(raw, drafts=drafts)
+def load_site(root: Path, today: dt.date, *, drafts: bool = True, cache: FileCache | None = None,
+              memo: Memo | None = None) -> tuple[Site | None, list[Problem]]:
+    """The validated site (None on errors) and every problem, warnings included. The preview
+    passes its file cache and memo so that unchanged files are not read or parsed again."""
+    raw, problems = read_site(root, cache)
+    site, found = assemble(raw, drafts=drafts, memo=memo)
     problems += found
     if has_errors(problems):
         return None, problems
@@ -51,7 +54,7 @@ class BuildResult:
         return not has_errors(self.problems)
 
 
-def _template_problem(root: Path, exc: jinja2.TemplateError) -> Problem:
+def template_problem(root: Path, exc: jinja2.TemplateError) -> Problem:
     """The template and line at fault: from a syntax error, else the innermost template frame."""
     filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
     if filename is None:
@@ -102,17 +105,14 @@ def index_search(folder: Path) -> None:
 
 
 def output_files(
-    root: Path, site: Site, today: dt.date, base: str, html: dict[str, bytes],
+    root: Path, site: Site, html: Mapping[str, bytes], exported: Mapping[str, Content],
 ) -> tuple[dict[str, Content], list[Problem]]:
-    """Every output file of a site whose pages are rendered: pages, feeds and data, the
-    theme's static files and the site's own; clashes between them are problems."""
-    from .exports import exports, sitemap
-
+    """Every output file of a site whose pages and feeds are made: those, the theme's static
+    files and the site's own; clashes between them are problems."""
     static: dict[str, Content] = {rel: root / "static" / rel for rel in site.static_files}
     return collect([
         ("the pages", html),
-        ("the feeds and data", {**exports(site, today, base),
-                                "sitemap.xml": sitemap(base, sorted(html))}),
+        ("the feeds and data", exported),
         ("the theme", dict(theme_static(root, site.config.theme))),
         ("static/", static),
     ], reserved=(SEARCH_FOLDER,))
@@ -128,6 +128,8 @@ def render_site(
     root: Path, today: dt.date, *, drafts: bool = False, base_url: str | None = None,
 ) -> tuple[dict[str, Content], list[Problem]]:
     """Every output file of the site at `root`, in memory (empty when there are errors)."""
+    from .exports import exports, sitemap
+
     site, problems = load_site(root, today, drafts=drafts)
     if site is None:
         return {}, problems
@@ -135,8 +137,9 @@ def render_site(
     try:
         html = render_pages(environment(root, site.config.theme), site_pages(site, today, base))
     except jinja2.TemplateError as exc:
-        return {}, [*problems, _template_problem(root, exc)]
-    files, clashes = output_files(root, site, today, base, html)
+        return {}, [*problems, template_problem(root, exc)]
+    exported = {**exports(site, today, base), "sitemap.xml": sitemap(base, sorted(html))}
+    files, clashes = output_files(root, site, html, exported)
     return ({} if clashes else files), [*problems, *clashes]
 
 

@@ -9,13 +9,16 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from . import urls
 from .checks import is_overdue, is_stale
+from .memo import Memo, cached
 from .model import Action, Entry, Letter, Record, Ref, Site, Update, long_date
-from .relations import relate
+from .relations import Relations, relate
 
 _ATOM = "http://www.w3.org/2005/Atom"
 _SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -144,21 +147,32 @@ def _atom_feed(site: Site, today: dt.date, base_url: str, title: str, feed_path:
     return _xml_bytes(feed)
 
 
-def _feeds(site: Site, today: dt.date, base_url: str) -> dict[str, bytes]:
-    """feed.xml for the whole site, and areas/ID/feed.xml for each record."""
-    changes = {record.id: _change_items(record, base_url) for record in site.records}
-    updates = {update.slug: update for update in site.updates}
+def site_feed(site: Site, today: dt.date, base_url: str) -> bytes:
+    """feed.xml: every update and every status change of the site."""
     everything = [_update_item(u, base_url) for u in site.updates]
-    everything += [item for record in site.records for item in changes[record.id]]
-    found = {urls.FEED: _atom_feed(site, today, base_url, site.config.title, urls.FEED, urls.HOME,
-                                   everything)}
-    related = relate(site).related_updates
+    everything += [item for record in site.records for item in _change_items(record, base_url)]
+    return _atom_feed(site, today, base_url, site.config.title, urls.FEED, urls.HOME, everything)
+
+
+def area_feed(site: Site, today: dt.date, base_url: str, record: Record,
+              related: Sequence[Update]) -> bytes:
+    """areas/ID/feed.xml: one record's status changes and the updates related to it."""
+    items = _change_items(record, base_url) + [_update_item(u, base_url) for u in related]
+    return _atom_feed(site, today, base_url, f"{record.title} – {site.config.title}",
+                      urls.area_feed(record.id), urls.area(record.id), items)
+
+
+def area_feeds(site: Site, today: dt.date, base_url: str, relations: Relations | None = None,
+               memo: Memo | None = None) -> dict[str, bytes]:
+    """areas/ID/feed.xml for each record; with a `memo`, only those whose inputs changed."""
+    related = (relations or relate(site)).related_updates
+    updates = {update.slug: update for update in site.updates}
+    found = {}
     for record in site.records:
-        items = changes[record.id] + [_update_item(updates[slug], base_url)
-                                       for slug in related.get(record.id, ())]
-        found[urls.area_feed(record.id)] = _atom_feed(
-            site, today, base_url, f"{record.title} – {site.config.title}",
-            urls.area_feed(record.id), urls.area(record.id), items)
+        mentions = [updates[slug] for slug in related.get(record.id, ())]
+        found[urls.area_feed(record.id)] = cached(
+            memo, ("feed", record.id, base_url, today), (record, site.config, *mentions),
+            partial(area_feed, site, today, base_url, record, mentions))
     return found
 
 
@@ -298,12 +312,21 @@ def _timeline_csv(site: Site, base_url: str) -> bytes:
     return _csv_bytes(_TIMELINE_HEADER, rows)
 
 
-def exports(site: Site, today: dt.date, base_url: str) -> dict[str, bytes]:
-    """Output path → bytes for: feed.xml, areas/ID/feed.xml (one per record), data/tracker.json,
-    data/records.csv, data/timeline.csv."""
+SITE_EXPORTS = (urls.FEED, urls.DATA_JSON, urls.RECORDS_CSV, urls.TIMELINE_CSV)
+"""The files made from the whole site at once."""
+
+
+def site_exports(site: Site, today: dt.date, base_url: str) -> dict[str, bytes]:
+    """feed.xml, data/tracker.json, data/records.csv and data/timeline.csv."""
     return {
-        **_feeds(site, today, base_url),
+        urls.FEED: site_feed(site, today, base_url),
         urls.DATA_JSON: _tracker_json(site, today, base_url),
         urls.RECORDS_CSV: _records_csv(site, today, base_url),
         urls.TIMELINE_CSV: _timeline_csv(site, base_url),
     }
+
+
+def exports(site: Site, today: dt.date, base_url: str) -> dict[str, bytes]:
+    """Output path → bytes for: feed.xml, areas/ID/feed.xml (one per record), data/tracker.json,
+    data/records.csv, data/timeline.csv."""
+    return {**site_exports(site, today, base_url), **area_feeds(site, today, base_url)}

@@ -1,19 +1,65 @@
 """Rebuilds for the preview: the site kept in memory, each rebuild a new complete snapshot.
 
-A failed rebuild keeps the last good files and carries the new problems, so the preview
-can go on serving while it shows what is wrong.
+The same pipeline as `tracker build`, given a file cache and a memo: files that did not
+change are not read or parsed again, pages whose inputs are the same objects are not built
+or rendered again, and the files made from the whole site at once (the site feed, the
+JSON and CSV data) are made only when asked for. A failed rebuild keeps the last good
+files and carries the new problems, so the preview goes on serving while it shows them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from .build import render_site
+import jinja2
+
+from .build import load_site, output_files, public_base, template_problem
 from .errors import Problem, has_errors
+from .exports import SITE_EXPORTS, area_feeds, site_exports, sitemap
+from .memo import Memo
+from .model import Site
+from .pages import site_pages
+from .relations import relate
+from .render import environment, render_pages, theme_signature
+from .sources import FileCache
 from .write import Content
+
+
+class LazyFiles(Mapping[str, Content]):
+    """Output files, some of them made on first use (thread-safe)."""
+
+    def __init__(self, eager: Mapping[str, Content], lazy: tuple[str, ...] = (),
+                 make: Callable[[], Mapping[str, bytes]] | None = None) -> None:
+        self.eager = eager
+        self.lazy = tuple(k for k in lazy if k not in eager)
+        self.make = make
+        self.made: Mapping[str, bytes] | None = None
+        self.lock = threading.Lock()
+
+    def __getitem__(self, path: str) -> Content:
+        if path in self.eager:
+            return self.eager[path]
+        if path not in self.lazy or self.make is None:
+            raise KeyError(path)
+        with self.lock:
+            if self.made is None:
+                self.made = self.make()
+        return self.made[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.eager or path in self.lazy
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.eager
+        yield from self.lazy
+
+    def __len__(self) -> int:
+        return len(self.eager) + len(self.lazy)
 
 
 @dataclass(frozen=True)
@@ -35,10 +81,6 @@ class Snapshot:
         return has_errors(self.problems)
 
 
-def _differences(old: Mapping[str, Content], new: Mapping[str, Content]) -> frozenset[str]:
-    return frozenset(path for path in old.keys() | new.keys() if old.get(path) != new.get(path))
-
-
 class Incremental:
     """Keeps the site between rebuilds and rebuilds it when sources change."""
 
@@ -48,19 +90,93 @@ class Incremental:
         self.today = today
         self.drafts = drafts
         self.base_url = base_url
+        self.files = FileCache()
+        self.memo = Memo()
+        self.env: tuple[tuple[object, ...], jinja2.Environment] | None = None
+        self.signatures: dict[str, tuple[int, int]] = {}
         self.current = Snapshot({})
         self.rebuilds = 0
         """How many rebuilds ran (for tests and the status endpoint)."""
 
-    def rebuild(self) -> Snapshot:
-        """Read what changed, rebuild, and return the new snapshot (also kept as `current`)."""
+    def rebuild(self, changed: set[str] | None = None) -> Snapshot:
+        """Read what changed, rebuild, and return the new snapshot (also kept as `current`).
+
+        `changed` names the source files (relative paths) known to have changed since the
+        last rebuild; other files are then not looked at again. None looks at every file."""
         self.rebuilds += 1
-        files, problems = render_site(self.root, self.today, drafts=self.drafts,
-                                      base_url=self.base_url)
+        self.files.only(changed)
+        site, problems = load_site(self.root, self.today, drafts=self.drafts, cache=self.files,
+                                   memo=self.memo)
+        files: Mapping[str, Content] | None = None
+        if site is not None:
+            files, problems = self._files(site, problems)
+        self.memo.sweep()
         previous = self.current
-        if has_errors(problems):
-            files = dict(previous.files)
-        changed = _differences(previous.files, files)
-        if changed or tuple(problems) != previous.problems:
-            self.current = Snapshot(files, tuple(problems), previous.version + 1, changed)
+        if files is None or has_errors(problems):
+            files = previous.files
+        different = self._differences(previous.files, files)
+        if different or tuple(problems) != previous.problems:
+            self.current = Snapshot(files, tuple(problems), previous.version + 1, different)
         return self.current
+
+    def _environment(self, theme: str) -> tuple[jinja2.Environment, int]:
+        signature = (theme, theme_signature(self.root, theme))
+        if self.env is None or self.env[0] != signature:
+            self.env = (signature, environment(self.root, theme))
+        return self.env[1], self.memo.version("theme", signature)
+
+    def _files(self, site: Site, problems: list[Problem]) -> tuple[LazyFiles | None, list[Problem]]:
+        base = public_base(site, self.base_url)
+        relations = relate(site)
+        env, theme_version = self._environment(site.config.theme)
+        try:
+            html = render_pages(env, site_pages(site, self.today, base, self.memo, relations),
+                                self.memo, theme_version)
+        except jinja2.TemplateError as exc:
+            return None, [*problems, template_problem(self.root, exc)]
+        exported: dict[str, Content] = {
+            **area_feeds(site, self.today, base, relations, self.memo),
+            "sitemap.xml": self._sitemap(base, html),
+            **{path: b"" for path in SITE_EXPORTS},
+        }
+        eager, clashes = output_files(self.root, site, html, exported)
+        if clashes:
+            return None, [*problems, *clashes]
+        for path in SITE_EXPORTS:
+            del eager[path]
+        today = self.today
+        return LazyFiles(eager, SITE_EXPORTS, lambda: site_exports(site, today, base)), problems
+
+    def _sitemap(self, base: str, html: Mapping[str, bytes]) -> bytes:
+        version = self.memo.version("pages", tuple(html))
+        key = ("sitemap", base, version)
+        return self.memo.call(key, (), partial(sitemap, base, sorted(html)))
+
+    def _differences(self, old: Mapping[str, Content], new: Mapping[str, Content]) -> frozenset[str]:
+        """Output paths whose content differs; files made on demand count as changed when the
+        site they come from is another one."""
+        changed = set()
+        old_eager = old.eager if isinstance(old, LazyFiles) else old
+        new_eager = new.eager if isinstance(new, LazyFiles) else new
+        for path in old_eager.keys() | new_eager.keys():
+            before, after = old_eager.get(path), new_eager.get(path)
+            if isinstance(after, Path):
+                signature = self._signature(after)
+                if before != after or self.signatures.get(path) != signature:
+                    changed.add(path)
+                self.signatures[path] = signature
+            elif before != after:
+                changed.add(path)
+        old_lazy = old.lazy if isinstance(old, LazyFiles) else ()
+        new_lazy = new.lazy if isinstance(new, LazyFiles) else ()
+        if old is not new and (changed or old_lazy != new_lazy):
+            changed.update(old_lazy, new_lazy)
+        return frozenset(changed)
+
+    @staticmethod
+    def _signature(path: Path) -> tuple[int, int]:
+        try:
+            info = path.stat()
+        except OSError:
+            return (0, 0)
+        return (info.st_mtime_ns, info.st_size)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
+from functools import partial
 
 from markupsafe import Markup as Html
 from markupsafe import escape
 
 from . import urls
-from .model import Letter, Poll, Site, Update
+from .memo import Memo, cached
+from .model import Letter, Poll, Record, Site, Update
 from .relations import Relations, relate
 from .views import (
     Context,
@@ -298,14 +301,48 @@ def plain_pages(ctx: Context) -> list[Page]:
     return pages
 
 
-def site_pages(site: Site, today: dt.date, base_url: str) -> list[Page]:
-    """Every HTML page of the site, in a stable order."""
-    relations: Relations = relate(site)
+def site_pages(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
+               relations: Relations | None = None) -> list[Page]:
+    """Every HTML page of the site, in a stable order.
+
+    With a `memo`, a page whose inputs are the same objects as last time is not built again:
+    each page names what it reads (the frame reads the configuration and the plain pages)."""
+    relations = relations or relate(site)
     ctx = Context(site, relations, today, base_url, {r.id: r for r in site.records},
                   {u.slug: u for u in site.updates})
+    frame = (site.config, *site.pages)
+    everything = (*frame, *site.letters, *site.records, *site.updates)
+
+    def one(name: Hashable, inputs: tuple[object, ...], build: Callable[[], Page]) -> Page:
+        return cached(memo, ("page", name, base_url, today), inputs, build)
+
+    def many(name: str, inputs: tuple[object, ...], build: Callable[[], list[Page]]) -> list[Page]:
+        return cached(memo, ("pages", name, base_url, today), inputs, build)
+
+    def letter(x: Letter) -> Page:
+        tracking = (r for p in x.points for r in site.tracked_points.get((x.slug, p.id), ()))
+        cited = tuple(relations.cited_in.get((x.slug, b.anchor), ()) for b in x.blocks)
+        return one(("letter", x.slug, cited), (x, *frame, *tracking), partial(letter_page, ctx, x))
+
+    def area(r: Record) -> Page:
+        letters = (site.letter_by_slug[t.target] for t in r.tracks)
+        related = (ctx.updates[s] for s in relations.related_updates.get(r.id, ()))
+        return one(("area", r.id), (r, *frame, *letters, *related), partial(area_page, ctx, r))
+
+    def update(u: Update) -> Page:
+        about = (ctx.records[i] for i in u.about)
+        return one(("update", u.slug), (u, *frame, *about), partial(update_page, ctx, u))
+
     return [
-        home_page(ctx), letters_page(ctx), *(letter_page(ctx, x) for x in site.letters),
-        *updates_pages(ctx), *(update_page(ctx, u) for u in site.updates),
-        *(area_page(ctx, r) for r in site.records), timeline_page(ctx), search_page(ctx),
-        *plain_pages(ctx), not_found_page(ctx),
+        one("home", (*frame, *site.letters, *site.records, *site.updates[:LATEST_UPDATES]),
+            partial(home_page, ctx)),
+        one("letters", (*frame, *site.letters, *site.records), partial(letters_page, ctx)),
+        *(letter(x) for x in site.letters),
+        *many("updates", (*frame, *site.updates), partial(updates_pages, ctx)),
+        *(update(u) for u in site.updates),
+        *(area(r) for r in site.records),
+        one("timeline", (*frame, *site.records), partial(timeline_page, ctx)),
+        one("search", everything, partial(search_page, ctx)),
+        *many("plain", frame, partial(plain_pages, ctx)),
+        one("404", frame, partial(not_found_page, ctx)),
     ]

@@ -38,6 +38,8 @@ class Targets:
     """Record id → {sub-action id → title}."""
     pages: dict[str, str] = field(default_factory=dict)
     static: frozenset[str] = frozenset()
+    drafts: frozenset[str] = frozenset()
+    """Slugs of draft updates left out of this build."""
     broken: frozenset[str] = frozenset()
     """'letter:SLUG', 'update:SLUG', 'page:SLUG' of files that have errors of their own:
     references to them are not reported again."""
@@ -122,6 +124,9 @@ def _letter(text: str, slug: str, anchor: str, targets: Targets) -> Ref:
 
 
 def _update(text: str, slug: str, anchor: str, targets: Targets) -> Ref:
+    if slug in targets.drafts:
+        raise RefError(f"update '{slug}' is a draft, left out of this build",
+                       "publish it (remove 'draft: true'), or build with --drafts")
     if slug not in targets.updates:
         raise RefError(f"unknown update '{slug}' in '{text}'",
                        _suggest("update", slug, targets.updates,

@@ -3,10 +3,12 @@ theme one template and one static file at a time."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import jinja2
 
+from .memo import Memo, cached
 from .views import Page
 
 THEME_STATIC_PREFIX = "assets/"
@@ -40,15 +42,33 @@ def environment(site_root: Path, theme: str) -> jinja2.Environment:
     )
 
 
-def render_pages(env: jinja2.Environment, pages: list[Page]) -> dict[str, bytes]:
-    """Output path → HTML bytes for every page."""
-    cache: dict[str, jinja2.Template] = {}
-    output = {}
-    for page in pages:
-        template = cache.get(page.template) or cache.setdefault(
+def render_pages(env: jinja2.Environment, pages: list[Page], memo: Memo | None = None,
+                 theme_version: int = 0) -> dict[str, bytes]:
+    """Output path → HTML bytes for every page; with a `memo`, a page whose view is the same
+    object as last time (and whose theme did not change) is not rendered again."""
+    templates: dict[str, jinja2.Template] = {}
+
+    def render(page: Page) -> bytes:
+        template = templates.get(page.template) or templates.setdefault(
             page.template, env.get_template(page.template))
-        output[page.frame.path] = template.render(page=page.frame, view=page.view).encode()
-    return output
+        return template.render(page=page.frame, view=page.view).encode()
+
+    return {
+        page.frame.path: cached(memo, ("html", page.frame.path, theme_version), (page,),
+                                partial(render, page))
+        for page in pages
+    }
+
+
+def theme_signature(site_root: Path, theme: str) -> tuple[tuple[str, int, int], ...]:
+    """Each theme file with its modification time and size: changes when a template changes."""
+    found = []
+    for folder in theme_dirs(site_root, theme):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                info = path.stat()
+                found.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(found)
 
 
 def theme_static(site_root: Path, theme: str) -> dict[str, Path]:

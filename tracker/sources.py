@@ -6,6 +6,8 @@ stages can point at the exact place of a mistake.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -322,7 +324,9 @@ def _listing(root: Path, folder: str, suffix: str, problems: list[Problem]) -> l
     if not base.is_dir():
         return []
     found = []
-    for entry in sorted(base.iterdir()):
+    with os.scandir(base) as scan:
+        entries = sorted(scan, key=lambda e: e.name)
+    for entry in entries:
         rel = f"{folder}/{entry.name}"
         if _is_editor_litter(entry.name) or entry.is_dir():
             continue
@@ -336,52 +340,112 @@ def _listing(root: Path, folder: str, suffix: str, problems: list[Problem]) -> l
     return found
 
 
-def _documents(root: Path, folder: str, problems: list[Problem],
-               unreadable: list[str]) -> tuple[Document, ...]:
+def read_document(root: Path, rel: str) -> Document | Problem:
+    """A Markdown file with front matter, or the problem that stops it being read."""
+    try:
+        meta, body, body_line = split_front_matter(read_text(root, rel), rel)
+    except ProblemError as exc:
+        return exc.problem
+    return Document(rel, Path(rel).stem, meta, body, body_line)
+
+
+def read_data_file(root: Path, rel: str) -> DataFile | Problem:
+    """A YAML mapping file, or the problem that stops it being read."""
+    try:
+        data = load_yaml(read_text(root, rel), rel)
+    except ProblemError as exc:
+        return exc.problem
+    if not isinstance(data, YMap):
+        return Problem(rel, 1, 1, "error",
+                       "this file must be 'key: value' lines (a YAML mapping)",
+                       "start with 'title: …'")
+    return DataFile(rel, Path(rel).stem, data)
+
+
+Reader = Callable[[Path, str], Any]
+
+
+class FileCache:
+    """Read results kept by file, reused while the file's size and modification time stay the
+    same, so that a rebuild re-reads only what changed (and unchanged objects keep their
+    identity for the caches downstream)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[tuple[int, int, int], Any]] = {}
+        self.trusted: set[str] | None = None
+
+    def only(self, changed: set[str] | None) -> None:
+        """Trust every entry but those in `changed` without looking at the file again (the
+        watcher said what changed); None looks at every file."""
+        self.trusted = None if changed is None else set(self.entries) - changed
+
+    def read(self, root: Path, rel: str, reader: Reader) -> Any:
+        if self.trusted is not None and rel in self.trusted:
+            return self.entries[rel][1]
+        try:
+            info = os.stat(os.path.join(root, rel))
+        except OSError:
+            return reader(root, rel)
+        signature = (info.st_mtime_ns, info.st_size, info.st_ino)
+        cached = self.entries.get(rel)
+        if cached and cached[0] == signature:
+            return cached[1]
+        value = reader(root, rel)
+        self.entries[rel] = (signature, value)
+        return value
+
+
+def _read(root: Path, rel: str, reader: Reader, cache: FileCache | None) -> Any:
+    return cache.read(root, rel, reader) if cache else reader(root, rel)
+
+
+def _documents(root: Path, folder: str, problems: list[Problem], unreadable: list[str],
+               cache: FileCache | None) -> tuple[Document, ...]:
     documents = []
     for rel in _listing(root, folder, ".md", problems):
-        try:
-            meta, body, body_line = split_front_matter(read_text(root, rel), rel)
-        except ProblemError as exc:
-            problems.append(exc.problem)
+        result = _read(root, rel, read_document, cache)
+        if isinstance(result, Problem):
+            problems.append(result)
             unreadable.append(rel)
-            continue
-        documents.append(Document(rel, Path(rel).stem, meta, body, body_line))
+        else:
+            documents.append(result)
     return tuple(documents)
 
 
-def _data_files(root: Path, folder: str, problems: list[Problem],
-                unreadable: list[str]) -> tuple[DataFile, ...]:
+def _data_files(root: Path, folder: str, problems: list[Problem], unreadable: list[str],
+                cache: FileCache | None) -> tuple[DataFile, ...]:
     files = []
     for rel in _listing(root, folder, ".yml", problems):
-        try:
-            data = load_yaml(read_text(root, rel), rel)
-        except ProblemError as exc:
-            problems.append(exc.problem)
+        result = _read(root, rel, read_data_file, cache)
+        if isinstance(result, Problem):
+            problems.append(result)
             unreadable.append(rel)
-            continue
-        if not isinstance(data, YMap):
-            unreadable.append(rel)
-            problems.append(Problem(
-                rel, 1, 1, "error", "this file must be 'key: value' lines (a YAML mapping)",
-                "start with 'title: …'",
-            ))
-            continue
-        files.append(DataFile(rel, Path(rel).stem, data))
+        else:
+            files.append(result)
     return tuple(files)
 
 
-def _walk_files(base: Path) -> list[str]:
+def _walk_files(root: Path, folder: str, problems: list[Problem]) -> list[str]:
+    """Files under `folder`, sorted; links that lead out of the site are left out."""
+    base = root / folder
     if not base.is_dir():
         return []
-    return sorted(
-        p.relative_to(base).as_posix()
-        for p in base.rglob("*")
-        if p.is_file() and not any(_is_editor_litter(part) for part in p.relative_to(base).parts)
-    )
+    inside = root.resolve()
+    found = []
+    for path in base.rglob("*"):
+        rel = path.relative_to(base)
+        if any(_is_editor_litter(part) for part in rel.parts) or not path.is_file():
+            continue
+        if not path.resolve().is_relative_to(inside):
+            problems.append(Problem(f"{folder}/{rel.as_posix()}", 1, 1, "warning",
+                                    "ignored: this link points outside the site folder",
+                                    "copy the file into the site instead of linking to it"))
+            continue
+        found.append(rel.as_posix())
+    return sorted(found)
 
 
-def read_config(root: Path, problems: list[Problem]) -> YMap:
+def read_config(root: Path, problems: list[Problem], cache: FileCache | None = None) -> YMap:
     """site.yml as a mapping; an empty `Unread` mapping (and a problem) when it cannot be read."""
     if not (root / "site.yml").is_file():
         problems.append(Problem(
@@ -389,10 +453,9 @@ def read_config(root: Path, problems: list[Problem]) -> YMap:
             "run 'tracker init DIR' to start a site, or pass --site DIR",
         ))
         return Unread(Pos(1, 1))
-    try:
-        data = load_yaml(read_text(root, "site.yml"), "site.yml")
-    except ProblemError as exc:
-        problems.append(exc.problem)
+    data = _read(root, "site.yml", _config_yaml, cache)
+    if isinstance(data, Problem):
+        problems.append(data)
         return Unread(Pos(1, 1))
     if data is None:
         data = YMap(Pos(1, 1))
@@ -403,21 +466,29 @@ def read_config(root: Path, problems: list[Problem]) -> YMap:
     return data
 
 
-def read_site(root: Path) -> tuple[RawSite, list[Problem]]:
-    """Read every source file of the site at `root`, in a stable order."""
+def _config_yaml(root: Path, rel: str) -> Any:
+    try:
+        return load_yaml(read_text(root, rel), rel)
+    except ProblemError as exc:
+        return exc.problem
+
+
+def read_site(root: Path, cache: FileCache | None = None) -> tuple[RawSite, list[Problem]]:
+    """Read every source file of the site at `root`, in a stable order; with a `cache`,
+    only files that changed since the last read are read again."""
     problems: list[Problem] = []
-    config = read_config(root, problems)
+    config = read_config(root, problems, cache)
     themes_dir = root / "themes"
     themes = tuple(sorted(p.name for p in themes_dir.iterdir() if p.is_dir())) \
         if themes_dir.is_dir() else ()
     unreadable: list[str] = []
     raw = RawSite(
         config=config,
-        letters=_documents(root, "content/letters", problems, unreadable),
-        updates=_documents(root, "content/updates", problems, unreadable),
-        pages=_documents(root, "content/pages", problems, unreadable),
-        records=_data_files(root, "content/actions", problems, unreadable),
-        static_files=tuple(_walk_files(root / "static")),
+        letters=_documents(root, "content/letters", problems, unreadable, cache),
+        updates=_documents(root, "content/updates", problems, unreadable, cache),
+        pages=_documents(root, "content/pages", problems, unreadable, cache),
+        records=_data_files(root, "content/actions", problems, unreadable, cache),
+        static_files=tuple(_walk_files(root, "static", problems)),
         themes=themes,
         unreadable=tuple(unreadable),
     )

@@ -1,0 +1,73 @@
+"""Results of pure pipeline steps kept between preview rebuilds.
+
+Each step is keyed by what it reads: the identity of input objects (which the file cache
+keeps stable while their files are unchanged) and plain values. A step that reports
+problems has them replayed on a hit, so a cached rebuild reports exactly what a clean one
+would. A one-off build passes no memo and computes everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from .errors import Problem
+
+T = TypeVar("T")
+
+
+class Memo:
+    """A table of step results; entries unused by the latest rebuild are dropped by `sweep`."""
+
+    def __init__(self) -> None:
+        self.table: dict[Hashable, tuple[tuple[Any, ...], Any, list[Problem]]] = {}
+        self.used: set[Hashable] = set()
+        self.versions: dict[str, tuple[Any, int]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def call(self, key: Hashable, inputs: tuple[Any, ...], compute: Callable[[], T],
+             problems: list[Problem] | None = None) -> T:
+        """compute(), or its earlier result for the same `key` and the same `inputs` objects.
+
+        `inputs` are compared by identity and kept alive with the entry; problems that
+        compute() appends to `problems` are stored and replayed on a hit."""
+        self.used.add(key)
+        found = self.table.get(key)
+        if found is not None and len(found[0]) == len(inputs) and all(
+                a is b for a, b in zip(found[0], inputs, strict=True)):
+            self.hits += 1
+            if problems is not None:
+                problems.extend(found[2])
+            return found[1]  # type: ignore[no-any-return]
+        self.misses += 1
+        produced: list[Problem] = []
+        before = len(problems) if problems is not None else 0
+        value = compute()
+        if problems is not None:
+            produced = problems[before:]
+        self.table[key] = (inputs, value, list(produced))
+        return value
+
+    def version(self, name: str, value: Any) -> int:
+        """A number that stays the same while `value` stays equal to what it was last time."""
+        old = self.versions.get(name)
+        if old is not None and old[0] == value:
+            return old[1]
+        number = old[1] + 1 if old else 0
+        self.versions[name] = (value, number)
+        return number
+
+    def sweep(self) -> None:
+        """Forget entries the latest rebuild did not use (once they are many)."""
+        if len(self.table) > 2 * len(self.used) + 100:
+            self.table = {k: v for k, v in self.table.items() if k in self.used}
+        self.used = set()
+
+
+def cached(memo: Memo | None, key: Hashable, inputs: tuple[Any, ...], compute: Callable[[], T],
+           problems: list[Problem] | None = None) -> T:
+    """memo.call(…) when there is a memo, else compute() directly."""
+    if memo is None:
+        return compute()
+    return memo.call(key, inputs, compute, problems)
