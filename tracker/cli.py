@@ -111,3 +111,43 @@ def build(site: str, out: str | None, drafts: bool, today: str | None, base_url:
         seconds = time.perf_counter() - started
         click.echo(f"Built {result.pages} pages ({result.files} files) into {target} "
                    f"in {seconds:.2f} s.", err=True)
+
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@main.command()
+@SITE_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; anything but this machine is reachable by others.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="The port to listen on (0 picks a free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
+@click.option("--today", metavar="DATE", help="The build date (YYYY-MM-DD).")
+def serve(site: str, host: str, port: int, open_browser: bool, today: str | None) -> None:
+    """Build the site into a temporary folder, serve it, and rebuild on every change."""
+    from .serve import Published, ServeError
+    from .serve import serve as run_preview
+
+    date = build_date(today)
+    if host not in LOCAL_HOSTS:
+        click.echo(f"warning: serving on {host}: the preview is reachable from other machines",
+                   err=True)
+
+    def built(state: Published, seconds: float) -> None:
+        snapshot = state.snapshot
+        if state.rebuilds == 1 or snapshot.failed:
+            report(list(snapshot.problems), site)
+        if snapshot.failed:
+            kept = "; it keeps serving the last good build" if snapshot.files else ""
+            click.echo(f"Build failed: the problems are shown in the pages{kept}.", err=True)
+        elif state.rebuilds > 1:
+            click.echo(f"Rebuilt in {seconds:.2f} s (version {state.version}).", err=True)
+
+    try:
+        run_preview(Path(site), host, port, date, open_browser=open_browser, on_build=built,
+                    ready=lambda url: click.echo(f"Serving {site} at {url} (Ctrl-C to stop)"))
+    except ServeError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    click.echo("Stopped.", err=True)

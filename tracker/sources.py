@@ -371,24 +371,24 @@ class FileCache:
     identity for the caches downstream)."""
 
     def __init__(self) -> None:
-        self.entries: dict[str, tuple[tuple[int, int, int], Any]] = {}
-        self.trusted: set[str] | None = None
+        self.entries: dict[str, tuple[tuple[int, int, int, int], Any]] = {}
+        self.changed: set[str] | None = None
 
     def only(self, changed: set[str] | None) -> None:
-        """Trust every entry but those in `changed` without looking at the file again (the
-        watcher said what changed); None looks at every file."""
-        self.trusted = None if changed is None else set(self.entries) - changed
+        """Read again exactly the files in `changed` (the watcher said what changed) and trust
+        the others; None looks at every file's size and times."""
+        self.changed = changed
 
     def read(self, root: Path, rel: str, reader: Reader) -> Any:
-        if self.trusted is not None and rel in self.trusted:
-            return self.entries[rel][1]
+        cached = self.entries.get(rel)
+        if self.changed is not None and cached and rel not in self.changed:
+            return cached[1]
         try:
             info = os.stat(os.path.join(root, rel))
         except OSError:
             return reader(root, rel)
-        signature = (info.st_mtime_ns, info.st_size, info.st_ino)
-        cached = self.entries.get(rel)
-        if cached and cached[0] == signature:
+        signature = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+        if cached and cached[0] == signature and (self.changed is None or rel not in self.changed):
             return cached[1]
         value = reader(root, rel)
         self.entries[rel] = (signature, value)

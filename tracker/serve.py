@@ -1,0 +1,390 @@
+"""`tracker serve`: build into memory, serve the last complete build, rebuild on every change.
+
+Requests read the published state once, so none ever sees a half-built site. A failed rebuild
+keeps the last good files and shows its problems in every page; open pages reload by
+themselves (server-sent events). Nothing outside the build is ever served.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import json
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import threading
+import time
+import webbrowser
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from . import overlay
+from .build import SEARCH_FOLDER, index_search
+from .errors import Problem
+from .incremental import Incremental, Snapshot
+from .render import default_theme
+from .routes import content_type, inside, output_path, split_target, stamp
+from .urls import NOT_FOUND
+from .watch import Watcher
+from .write import Content
+
+KEEP_ALIVE = 15.0
+"""Seconds between comments on an idle event stream."""
+
+
+class ServeError(Exception):
+    """The preview cannot start (the port is taken, the host is unknown…)."""
+
+
+@dataclass(frozen=True)
+class Published:
+    """What requests see: one snapshot, with the preview's own version and counters."""
+
+    snapshot: Snapshot
+    version: int
+    rebuilds: int
+    panel: str = ""
+    """The problems overlay, when the snapshot failed."""
+
+
+class Preview:
+    """The preview of one site: an HTTP server, a builder and a watcher, until `shutdown()`."""
+
+    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000,
+                 today: dt.date | None = None, *, polling: bool = False,
+                 on_build: Callable[[Published, float], None] | None = None) -> None:
+        self.root = root.resolve()
+        self.builder = Incremental(self.root, today or dt.date.today())
+        self.on_build = on_build
+        self.sources = [self.root / "static", self.root / "themes", default_theme() / "static"]
+        self._changed = threading.Condition()
+        self._state = Published(Snapshot({}), 0, 0)
+        self._closing = False
+        self._threads: list[threading.Thread] = []
+        self._mirror_wanted = threading.Event()
+        self._mirrored: dict[str, object] = {}
+        self.server = _bind(host, port, self)
+        self.url = _url(host, self.server.server_address[1])
+        self.folder = Path(tempfile.mkdtemp(prefix="tracker-serve-"))
+        try:
+            self.watcher = Watcher(self.root, self.rebuild,
+                                   ignore=[self.root / "_site", self.folder], polling=polling)
+        except BaseException:
+            self.server.server_close()
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+
+    @property
+    def state(self) -> Published:
+        return self._state
+
+    @property
+    def closing(self) -> bool:
+        return self._closing
+
+    def start(self) -> Preview:
+        """Build, then serve and watch in background threads."""
+        self.rebuild(frozenset())
+        for name, target in (("server", self._serve), ("mirror", self._mirror_loop)):
+            thread = threading.Thread(target=target, name=f"tracker-{name}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        self.watcher.start()
+        return self
+
+    def _serve(self) -> None:
+        self.server.serve_forever(poll_interval=0.2)
+
+    def rebuild(self, changed: frozenset[str]) -> None:
+        """Rebuild after `changed` (all when empty) and publish; a crash becomes a problem."""
+        started = time.perf_counter()
+        try:
+            snapshot = self.builder.rebuild(set(changed) if changed else None)
+        except Exception as exc:  # the preview never dies; the terminal and page say why
+            current = self.builder.current
+            where = min(changed) if changed else "site.yml"
+            problem = Problem(where, 1, 1, "error",
+                              f"the build stopped unexpectedly: {type(exc).__name__}: {exc}",
+                              "this is a bug in tracker; the preview keeps the last good build")
+            snapshot = Snapshot(current.files, (problem,), current.version)
+        self.publish(snapshot)
+        if self.on_build:
+            with contextlib.suppress(Exception):
+                self.on_build(self._state, time.perf_counter() - started)
+
+    def publish(self, snapshot: Snapshot) -> None:
+        """Make `snapshot` the one served, in one assignment; wake event streams and mirror."""
+        panel = (overlay.overlay(self.root, snapshot.problems, kept=bool(snapshot.files))
+                 if snapshot.failed else "")
+        with self._changed:
+            old = self._state
+            new = snapshot is not old.snapshot and (
+                snapshot.version != old.snapshot.version
+                or snapshot.problems != old.snapshot.problems)
+            version = old.version + new
+            self._state = Published(snapshot, version, old.rebuilds + 1, panel)
+            self._changed.notify_all()
+        self._mirror_wanted.set()
+
+    def wait_for_change(self, version: int, timeout: float) -> int:
+        """The published version, once it differs from `version`, or after `timeout` seconds."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._state.version != version or self._closing,
+                                   timeout)
+            return self._state.version
+
+    def _mirror_loop(self) -> None:
+        """Keep the temporary folder a copy of the published files, with a search index."""
+        while not self._closing:
+            if not self._mirror_wanted.wait(0.5):
+                continue
+            self._mirror_wanted.clear()
+            if self._closing:
+                break
+            try:
+                if self._mirror(self._state.snapshot.files):
+                    index_search(self.folder)
+            except Exception:
+                pass  # search in the preview is best effort; the pages are what matter
+
+    def _mirror(self, files: Mapping[str, Content]) -> bool:
+        """Write changed files, delete removed ones; True when anything changed."""
+        changed = False
+        for path in self._mirrored.keys() - files.keys():
+            (self.folder / path).unlink(missing_ok=True)
+            del self._mirrored[path]
+            changed = True
+        for path, content in files.items():
+            if self._closing:
+                return False
+            source = inside(content, self.sources) if isinstance(content, Path) else None
+            if isinstance(content, Path) and source is None:
+                continue  # never copy what lies outside the site (a symlink out)
+            mark = content if source is None else (source, *stamp(source))
+            if self._mirrored.get(path) == mark:
+                continue
+            target = self.folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if source is not None:
+                shutil.copyfile(source, target)
+            elif isinstance(content, bytes):
+                target.write_bytes(content)
+            self._mirrored[path] = mark
+            changed = True
+        return changed
+
+    def search_file(self, rel: str) -> Path | None:
+        """A file of the search index, never outside its folder."""
+        return inside(self.folder / rel, [self.folder / SEARCH_FOLDER])
+
+    def shutdown(self) -> None:
+        """Stop serving and watching, end event streams, remove the temporary folder."""
+        if self._closing:
+            return
+        with self._changed:
+            self._closing = True
+            self._changed.notify_all()
+        self._mirror_wanted.set()
+        with contextlib.suppress(Exception):
+            self.watcher.stop()
+        if self._threads:
+            self.server.shutdown()
+        self.server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=20)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> Preview:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    preview: Preview
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)  # a browser leaving early is not news
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
+def _bind(host: str, port: int, preview: Preview) -> _Server:
+    server_class = _Server6 if ":" in host else _Server
+    try:
+        server = server_class((host, port), _Handler)
+    except socket.gaierror:
+        raise ServeError(f"cannot listen on '{host}': no such address on this machine") from None
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ServeError(f"port {port} on {host} is already in use; choose another with "
+                             "--port (0 picks a free one)") from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise ServeError(f"cannot listen on '{host}': no such address on this "
+                             "machine") from None
+        if exc.errno == errno.EACCES:
+            raise ServeError(f"not allowed to listen on port {port}; choose one above 1023 "
+                             "with --port") from None
+        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    server.preview = preview
+    return server
+
+
+def _url(host: str, port: int) -> str:
+    name = f"[{host}]" if ":" in host else host
+    return f"http://{name}:{port}/"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.0"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the terminal shows builds, not requests
+
+    def do_HEAD(self) -> None:
+        self._answer(body=False)
+
+    def do_GET(self) -> None:
+        self._answer(body=True)
+
+    def _answer(self, body: bool) -> None:
+        preview = self.server.preview
+        state = preview.state  # read once: one complete build for the whole request
+        route = split_target(self.path)[0]
+        with contextlib.suppress(ConnectionError, TimeoutError):
+            if route == overlay.EVENTS and body:
+                return self._events(preview, state.version)
+            if route == overlay.STATUS:
+                return self._status(state, body)
+            self._file(preview, state, body)
+
+    def _file(self, preview: Preview, state: Published, body: bool) -> None:
+        files = state.snapshot.files
+        rel = output_path(self.path)
+        if rel is None:
+            return self._not_found(state, body)
+        if rel.startswith(SEARCH_FOLDER):
+            found = preview.search_file(rel)
+            return self._send_path(found, rel, body) if found else self._not_found(state, body)
+        content = files.get(rel)
+        if content is None and not rel.endswith("index.html") and f"{rel}/index.html" in files:
+            path, query = split_target(self.path)
+            location = path + "/" + (f"?{query}" if query else "")
+            return self._send(HTTPStatus.FOUND, b"", "text/plain", body, {"Location": location})
+        if content is None and not files and state.snapshot.failed:
+            page = overlay.inject(overlay.failed_page(state.panel),
+                                  overlay.reload_script(state.version))
+            return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, page, content_type(".html"), body)
+        if content is None:
+            return self._not_found(state, body)
+        if isinstance(content, Path):
+            real = inside(content, preview.sources)
+            return self._send_path(real, rel, body) if real else self._not_found(state, body)
+        self._send(HTTPStatus.OK, self._page(state, content, rel), content_type(rel), body)
+
+    def _page(self, state: Published, content: bytes, rel: str) -> bytes:
+        if not rel.endswith((".html", ".htm")):
+            return content
+        return overlay.inject(content, state.panel + overlay.reload_script(state.version))
+
+    def _not_found(self, state: Published, body: bool) -> None:
+        page = state.snapshot.files.get(NOT_FOUND)
+        if isinstance(page, bytes):
+            self._send(HTTPStatus.NOT_FOUND, self._page(state, page, NOT_FOUND),
+                       content_type(NOT_FOUND), body)
+        else:
+            self._send(HTTPStatus.NOT_FOUND, b"Not found\n", "text/plain; charset=utf-8", body)
+
+    def _headers(self, status: HTTPStatus, kind: str, length: int | None,
+                 extra: Mapping[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        if length is not None:
+            self.send_header("Content-Length", str(length))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+
+    def _send(self, status: HTTPStatus, data: bytes, kind: str, body: bool,
+              extra: Mapping[str, str] | None = None) -> None:
+        self._headers(status, kind, len(data), extra)
+        if body:
+            self.wfile.write(data)
+
+    def _send_path(self, path: Path, rel: str, body: bool) -> None:
+        with path.open("rb") as source:
+            size = source.seek(0, 2)
+            source.seek(0)
+            self._headers(HTTPStatus.OK, content_type(rel), size)
+            if body:
+                shutil.copyfileobj(source, self.wfile)
+
+    def _status(self, state: Published, body: bool) -> None:
+        data = json.dumps({
+            "version": state.version, "rebuilds": state.rebuilds,
+            "failed": state.snapshot.failed,
+            "problems": [p.as_dict() for p in state.snapshot.problems],
+        }, indent=2).encode()
+        self._send(HTTPStatus.OK, data, "application/json", body)
+
+    def _events(self, preview: Preview, version: int) -> None:
+        """Server-sent events: the version now, then each new one, until shutdown."""
+        self._headers(HTTPStatus.OK, "text/event-stream; charset=utf-8", None)
+        self.wfile.write(f"retry: 1000\ndata: {version}\n\n".encode())
+        self.wfile.flush()
+        while not preview.closing:
+            now = preview.wait_for_change(version, KEEP_ALIVE)
+            if preview.closing:
+                break
+            message = f"data: {now}\n\n" if now != version else ": keep-alive\n\n"
+            version = now
+            self.wfile.write(message.encode())
+            self.wfile.flush()
+
+
+def serve(root: Path, host: str, port: int, today: dt.date, *, open_browser: bool = False,
+          ready: Callable[[str], None] | None = None, stop: threading.Event | None = None,
+          on_build: Callable[[Published, float], None] | None = None) -> None:
+    """Build, serve and watch the site at `root` until Ctrl-C, SIGTERM or `stop` is set."""
+    stop = stop or threading.Event()
+    main = threading.current_thread() is threading.main_thread()
+    handlers = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+    if main:  # SIGTERM stops the preview like Ctrl-C
+        signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    preview: Preview | None = None
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            preview = Preview(root, host, port, today, on_build=on_build)
+            preview.start()
+            if ready:
+                ready(preview.url)
+            if open_browser:
+                threading.Thread(target=webbrowser.open, args=(preview.url,), daemon=True).start()
+            while not stop.wait(0.5):
+                pass
+    finally:
+        if main:  # a second Ctrl-C must not leave the temporary folder behind
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            if preview is not None:
+                preview.shutdown()
+        finally:
+            if main:
+                signal.signal(signal.SIGINT, handlers[0])
+                signal.signal(signal.SIGTERM, handlers[1])
