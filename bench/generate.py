@@ -13,7 +13,7 @@ import random
 import shutil
 from pathlib import Path
 
-WORDS = (
+WORDS = (  # noqa: SIM905 (a sentence reads better than a list of words)
     "the centre school partnership leaders parents carers students children young people "
     "support plan needs assessment provision outcomes improvement evidence quality review "
     "staff training health care education local area strategic development voice inclusion "

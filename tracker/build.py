@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -96,11 +97,13 @@ BUILD_MARKS = ("index.html", "sitemap.xml", "404.html")
 SEARCH_FOLDER = "pagefind/"
 
 
-def index_search(folder: Path) -> None:
-    """Build the Pagefind search index inside a finished output folder."""
+def index_search(folder: Path, *, background: bool = False) -> None:
+    """Build the Pagefind search index inside a finished output folder; in the `background`
+    (the preview) at the lowest CPU priority, so that rebuilds come first."""
     subprocess.run(
         [sys.executable, "-m", "pagefind", "--site", str(folder), "--keep-index-url", "--silent"],
         check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        preexec_fn=(lambda: os.nice(19)) if background else None,  # noqa: PLW1509
     )
 
 

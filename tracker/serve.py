@@ -39,6 +39,10 @@ from .write import Content
 KEEP_ALIVE = 15.0
 """Seconds between comments on an idle event stream."""
 
+DEBOUNCE = 0.03
+"""Seconds of quiet after a change before rebuilding: long enough for an editor's atomic
+save (write, then rename) to land as one change, short enough to feel instant."""
+
 
 class ServeError(Exception):
     """The preview cannot start (the port is taken, the host is unknown…)."""
@@ -75,7 +79,7 @@ class Preview:
         self.url = _url(host, self.server.server_address[1])
         self.folder = Path(tempfile.mkdtemp(prefix="tracker-serve-"))
         try:
-            self.watcher = Watcher(self.root, self.rebuild,
+            self.watcher = Watcher(self.root, self.rebuild, debounce=DEBOUNCE,
                                    ignore=[self.root / "_site", self.folder], polling=polling)
         except BaseException:
             self.server.server_close()
@@ -151,7 +155,7 @@ class Preview:
                 break
             try:
                 if self._mirror(self._state.snapshot.files):
-                    index_search(self.folder)
+                    index_search(self.folder, background=True)
             except Exception:
                 pass  # search in the preview is best effort; the pages are what matter
 
@@ -162,9 +166,12 @@ class Preview:
             (self.folder / path).unlink(missing_ok=True)
             del self._mirrored[path]
             changed = True
-        for path, content in files.items():
+        for path in files:
             if self._closing:
                 return False
+            if not path.endswith(".html"):
+                continue  # the search index reads pages only; feeds and data are made on demand
+            content = files[path]
             source = inside(content, self.sources) if isinstance(content, Path) else None
             if isinstance(content, Path) and source is None:
                 continue  # never copy what lies outside the site (a symlink out)
