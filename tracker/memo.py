@@ -8,6 +8,7 @@ would. A one-off build passes no memo and computes everything.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
@@ -35,7 +36,7 @@ class Memo:
         self.used.add(key)
         found = self.table.get(key)
         if found is not None and len(found[0]) == len(inputs) and all(
-                a is b for a, b in zip(found[0], inputs, strict=True)):
+                map(operator.is_, found[0], inputs)):
             self.hits += 1
             if problems is not None:
                 problems.extend(found[2])

@@ -23,7 +23,7 @@ def reload_script(version: int) -> str:
     return (
         "<script>(function(){var v=" + _js_string(str(version)) + ";"
         "if(!window.EventSource)return;var s=new EventSource(" + _js_string(EVENTS) + ");"
-        "s.onmessage=function(e){if(e.data!==v){s.close();fetch(location.href).then(function(r){return r.text()}).then(function(t){document.body.innerHTML=new DOMParser().parseFromString(t,'text/html').body.innerHTML});}};})();</script>\n"
+        "s.onmessage=function(e){if(e.data!==v){s.close();location.reload();}};})();</script>\n"
     )
 
 

@@ -321,7 +321,7 @@ def site_pages(site: Site, today: dt.date, base_url: str, memo: Memo | None = No
 
     def letter(x: Letter) -> Page:
         tracking = (r for p in x.points for r in site.tracked_points.get((x.slug, p.id), ()))
-        cited = tuple(relations.cited_in.get((x.slug, b.anchor), ()) for b in x.blocks)
+        cited = relations.cited_letters.get(x.slug, ())
         return one(("letter", x.slug, cited), (x, *frame, *tracking), partial(letter_page, ctx, x))
 
     def area(r: Record) -> Page:

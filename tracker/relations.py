@@ -23,6 +23,8 @@ class Relations:
 
     cited_in: dict[tuple[str, str], tuple[Citation, ...]]
     """(letter slug, block anchor) → the places that cite that block."""
+    cited_letters: dict[str, tuple[tuple[str, tuple[Citation, ...]], ...]]
+    """Letter slug → (block anchor, places) for each of its cited blocks."""
     related_updates: dict[str, tuple[str, ...]]
     """Record id → slugs of the updates about it or linking to it, newest first."""
 
@@ -64,7 +66,11 @@ def relate(site: Site) -> Relations:
         ids = list(item.about) + [r.target for r in item.body.refs if r.kind in ("record", "action")]
         for record_id in dict.fromkeys(ids):
             related.setdefault(record_id, []).append(item.slug)
+    by_letter: dict[str, list[tuple[str, tuple[Citation, ...]]]] = {}
+    for (slug, anchor), places in sorted(cited.items()):
+        by_letter.setdefault(slug, []).append((anchor, tuple(places)))
     return Relations(
         cited_in={key: tuple(places) for key, places in cited.items()},
+        cited_letters={slug: tuple(blocks) for slug, blocks in by_letter.items()},
         related_updates={key: tuple(slugs) for key, slugs in related.items()},
     )
