@@ -399,30 +399,18 @@ def _read(root: Path, rel: str, reader: Reader, cache: FileCache | None) -> Any:
     return cache.read(root, rel, reader) if cache else reader(root, rel)
 
 
-def _documents(root: Path, folder: str, problems: list[Problem], unreadable: list[str],
-               cache: FileCache | None) -> tuple[Document, ...]:
-    documents = []
-    for rel in _listing(root, folder, ".md", problems):
-        result = _read(root, rel, read_document, cache)
+def _read_folder(root: Path, folder: str, suffix: str, reader: Reader, problems: list[Problem],
+                 unreadable: list[str], cache: FileCache | None) -> tuple[Any, ...]:
+    """Every `folder/*suffix` file read by `reader`; those that cannot be read are reported."""
+    found = []
+    for rel in _listing(root, folder, suffix, problems):
+        result = _read(root, rel, reader, cache)
         if isinstance(result, Problem):
             problems.append(result)
             unreadable.append(rel)
         else:
-            documents.append(result)
-    return tuple(documents)
-
-
-def _data_files(root: Path, folder: str, problems: list[Problem], unreadable: list[str],
-                cache: FileCache | None) -> tuple[DataFile, ...]:
-    files = []
-    for rel in _listing(root, folder, ".yml", problems):
-        result = _read(root, rel, read_data_file, cache)
-        if isinstance(result, Problem):
-            problems.append(result)
-            unreadable.append(rel)
-        else:
-            files.append(result)
-    return tuple(files)
+            found.append(result)
+    return tuple(found)
 
 
 def _walk_files(root: Path, folder: str, problems: list[Problem]) -> list[str]:
@@ -482,12 +470,13 @@ def read_site(root: Path, cache: FileCache | None = None) -> tuple[RawSite, list
     themes = tuple(sorted(p.name for p in themes_dir.iterdir() if p.is_dir())) \
         if themes_dir.is_dir() else ()
     unreadable: list[str] = []
+    rest = (problems, unreadable, cache)
     raw = RawSite(
         config=config,
-        letters=_documents(root, "content/letters", problems, unreadable, cache),
-        updates=_documents(root, "content/updates", problems, unreadable, cache),
-        pages=_documents(root, "content/pages", problems, unreadable, cache),
-        records=_data_files(root, "content/actions", problems, unreadable, cache),
+        letters=_read_folder(root, "content/letters", ".md", read_document, *rest),
+        updates=_read_folder(root, "content/updates", ".md", read_document, *rest),
+        pages=_read_folder(root, "content/pages", ".md", read_document, *rest),
+        records=_read_folder(root, "content/actions", ".yml", read_data_file, *rest),
         static_files=tuple(_walk_files(root, "static", problems)),
         themes=themes,
         unreadable=tuple(unreadable),
