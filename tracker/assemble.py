@@ -13,7 +13,8 @@ from .memo import Memo, cached
 from .model import Letter, Page, Site, Update
 from .records import outline, read_record
 from .refs import Targets, update_title
-from .sources import Document, Pos, RawSite, YList
+from .safeyaml import Pos, YList
+from .sources import Document, RawSite
 from .texts import resolve_links
 
 RESERVED_SLUGS = frozenset({

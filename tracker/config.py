@@ -7,7 +7,7 @@ from typing import Any
 from .errors import Problem, did_you_mean
 from .fields import Fields
 from .model import TONES, PointKind, SiteConfig, Status
-from .sources import Pos, Unread, YMap
+from .safeyaml import Pos, Unread, YMap
 
 _DELIVERY = (
     Status("identified", "Identified by inspectors", "neutral"),

@@ -10,7 +10,8 @@ from .errors import Problem, did_you_mean
 from .fields import Fields
 from .markup import KindSpec
 from .model import Block, Letter, Markup, Page, Point, Poll, PollResult, SiteConfig, Update
-from .sources import Document, Pos, YMap
+from .safeyaml import Pos, YMap
+from .sources import Document
 from .texts import parse_markup
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .errors import Problem, closest, did_you_mean
-from .sources import Pos, YList, YMap
+from .safeyaml import Pos, YList, YMap
 
 DATE_HINT = "write dates as YYYY-MM-DD, for example 2025-10-14"
 

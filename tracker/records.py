@@ -8,7 +8,8 @@ from .errors import Problem, did_you_mean
 from .fields import Fields
 from .model import Action, Entry, Record, Ref, SiteConfig
 from .refs import Targets
-from .sources import DataFile, Pos, YMap
+from .safeyaml import Pos, YMap
+from .sources import DataFile
 from .texts import markdown_field, reference_item
 
 RECORD_KEYS = ("title", "tracks", "owner", "summary", "timeline", "actions")

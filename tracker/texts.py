@@ -9,7 +9,7 @@ from . import markup
 from .errors import Problem
 from .model import Markup, Ref
 from .refs import RefError, Targets, resolve
-from .sources import Pos, YMap
+from .safeyaml import Pos, YMap
 
 
 def parse_markup(source: str) -> Markup:

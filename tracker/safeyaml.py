@@ -1,0 +1,212 @@
+"""Safe YAML with positions: mappings and lists that remember where each value stands.
+
+Aliases, tags other than plain types, merge keys and deep nesting are refused at their own
+place, before any value is built, so hostile files are cheap to reject.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .errors import Problem, ProblemError
+
+MAX_DEPTH = 32
+"""YAML nested deeper than this is refused."""
+
+_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_constructor = yaml.constructor.SafeConstructor()
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in (
+    "str", "int", "float", "bool", "null", "timestamp", "seq", "map",
+))
+"""The only YAML types a site file may hold; other tags (!!binary, !!python/…) are refused."""
+
+
+@dataclass(frozen=True)
+class Pos:
+    """A place in a file: 1-based line and column."""
+
+    line: int
+    column: int
+
+
+class YMap(dict[str, Any]):
+    """A YAML mapping that remembers where it, each key and each value stand."""
+
+    def __init__(self, pos: Pos, lines: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.pos = pos
+        self.key_pos: dict[str, Pos] = {}
+        self.value_pos: dict[str, Pos] = {}
+        self.value_end: dict[str, Pos] = {}
+        """Where the value of each key ends (just after its last character)."""
+        self.lines = lines
+        """The file's lines (line N is `lines[N - 1]`), to find words inside a value."""
+
+    def at(self, key: str) -> Pos:
+        """Where the value of `key` stands, else the key, else the mapping."""
+        return self.value_pos.get(key) or self.key_pos.get(key) or self.pos
+
+
+class Unread(YMap):
+    """Stands in for a file that could not be read: its problem is already reported."""
+
+
+class YList(list[Any]):
+    """A YAML sequence that remembers where it and each item stand."""
+
+    def __init__(self, pos: Pos) -> None:
+        super().__init__()
+        self.pos = pos
+        self.item_pos: list[Pos] = []
+
+
+def _pos(mark: Any, line_offset: int = 0) -> Pos:
+    return Pos(mark.line + 1 + line_offset, mark.column + 1)
+
+
+def located_error(path: str, pos: Pos, message: str, hint: str = "") -> ProblemError:
+    return ProblemError(Problem(path, pos.line, pos.column, "error", message, hint))
+
+
+def _refuse_aliases_and_depth(text: str, path: str, offset: int) -> None:
+    """Read the YAML events once, before any node is built: aliases (the way to a "billion
+    laughs" bomb) and deep nesting (which would overflow the composer) are refused here."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise located_error(
+                path, _pos(event.start_mark, offset),
+                "YAML anchors and aliases (& and *) are not allowed here",
+                "write the value out in full where it is needed",
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise located_error(path, _pos(event.start_mark, offset),
+                               f"YAML nested more than {MAX_DEPTH} levels deep",
+                               "no site file needs this many levels: check the indentation")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+class _Converter:
+    """Turns a composed YAML node tree (no aliases, not deep) into YMap/YList/scalars."""
+
+    def __init__(self, path: str, line_offset: int, text: str) -> None:
+        self.path = path
+        self.offset = line_offset
+        self.lines = ("",) * line_offset + tuple(text.split("\n"))
+
+    def convert(self, node: yaml.Node) -> Any:
+        pos = _pos(node.start_mark, self.offset)
+        if node.tag not in _PLAIN_TAGS:
+            raise located_error(self.path, pos, f"the YAML tag '{node.tag}' is not allowed",
+                           "remove it: site files hold only text, numbers, dates, yes/no, "
+                           "lists and 'key: value' blocks")
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, pos)
+        if isinstance(node, yaml.SequenceNode):
+            items = YList(pos)
+            for child in node.value:
+                items.append(self.convert(child))
+                items.item_pos.append(self._value_pos(child))
+            return items
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, pos: Pos) -> YMap:
+        mapping = YMap(pos, self.lines)
+        for key_node, value_node in node.value:
+            key_pos = _pos(key_node.start_mark, self.offset)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise located_error(self.path, key_pos, "YAML merge keys (<<) are not allowed",
+                               "write the fields out in full where they are needed")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise located_error(self.path, key_pos, "a key must be a plain word")
+            key = str(key_node.value)
+            if key in mapping:
+                raise located_error(
+                    self.path, key_pos, f"'{key}' is given twice in this block",
+                    "keep one of them",
+                )
+            mapping[key] = self.convert(value_node)
+            mapping.key_pos[key] = key_pos
+            mapping.value_pos[key] = self._value_pos(value_node)
+            mapping.value_end[key] = _pos(value_node.end_mark, self.offset)
+        return mapping
+
+    def _value_pos(self, node: yaml.Node) -> Pos:
+        pos = _pos(node.start_mark, self.offset)
+        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+            return Pos(pos.line + 1, 1)
+        return pos
+
+    @staticmethod
+    def _scalar(node: yaml.Node) -> Any:
+        try:
+            value = _constructor.construct_object(node)
+        except (ValueError, OverflowError, yaml.constructor.ConstructorError):
+            return str(node.value)
+        return value
+
+
+_UNCLOSED = {
+    "while scanning a quoted scalar": ("this quoted text is never closed",
+                                       "add the closing quote mark at the end of the text"),
+    "while parsing a flow mapping": ("this '{' is never closed",
+                                     "add '}' at the end, and separate its items with commas"),
+    "while parsing a flow sequence": ("this '[' is never closed",
+                                      "add ']' at the end, and separate its items with commas"),
+}
+"""Mistakes YAML notices only further on, reported where they were made."""
+_SYNTAX_HINT = "check the indentation, and put text containing ': ' or ' #' in quotes"
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, offset: int) -> ProblemError:
+    """A plain-words problem for a YAML syntax error, at the place of the mistake."""
+    problem, context = exc.problem or "", exc.context or ""
+    mark, cause = exc.problem_mark or exc.context_mark, _UNCLOSED.get(context)
+    if cause and exc.context_mark and mark and exc.context_mark.line != mark.line:
+        return located_error(path, _pos(exc.context_mark, offset),
+                        f"this is not valid YAML: {cause[0]}", cause[1])
+    pos = _pos(mark, offset) if mark else Pos(1 + offset, 1)
+    lines = text.split("\n")
+    line = lines[mark.line] if mark and mark.line < len(lines) else ""
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    if mark and "\t" in indent and mark.column <= len(indent):
+        return located_error(path, pos, "this is not valid YAML: a tab is used for indentation",
+                        "indent with spaces only: replace the tab with spaces")
+    if context.startswith("expected a single document"):
+        return located_error(path, pos, "this is not valid YAML: a second document starts here",
+                        "a line '---' starts a new document in YAML: remove it")
+    return located_error(path, pos, f"this is not valid YAML: {problem or context or 'unreadable'}",
+                    _SYNTAX_HINT)
+
+
+def load_yaml(text: str, path: str, line_offset: int = 0) -> Any:
+    """Parse YAML safely, with positions; raise ProblemError on anything wrong."""
+    try:
+        _refuse_aliases_and_depth(text, path, line_offset)
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_problem(exc, text, path, line_offset) from None
+    except yaml.reader.ReaderError as exc:
+        code = exc.character if isinstance(exc.character, int) else 0
+        at = max(text.find(chr(code)), 0)
+        line = text.count("\n", 0, at) + 1 + line_offset
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        raise located_error(
+            path, Pos(line, column),
+            f"this file contains a control character (#x{code:04X}), "
+            "which YAML does not allow",
+            "delete it: it is invisible in most editors, so retype the text around it",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise located_error(path, Pos(1 + line_offset, 1), f"this is not valid YAML: {exc}") from None
+    except RecursionError:
+        raise located_error(path, Pos(1 + line_offset, 1), "YAML nested too deeply") from None
+    if node is None:
+        return None
+    return _Converter(path, line_offset, text).convert(node)
