@@ -151,3 +151,139 @@ def serve(site: str, host: str, port: int, open_browser: bool, today: str | None
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
     click.echo("Stopped.", err=True)
+
+
+# Writing new source files: `tracker new …` and `tracker init` ---------------------------
+
+def _shown(site: str, path: Path) -> str:
+    """A written file's path as the user would type it: relative to where they are."""
+    rel = path.relative_to(Path(site)).as_posix()
+    return rel if site in (".", "") else f"{site.rstrip('/')}/{rel}"
+
+
+def _site_root(site: str) -> Path:
+    """The site folder, once it is known to hold a site.yml."""
+    root = Path(site)
+    if not (root / "site.yml").is_file():
+        raise click.UsageError(f"there is no site.yml in '{site}': pass --site DIR, or start a "
+                               "site with 'tracker init DIR'")
+    return root
+
+
+def _bad(exc: ValueError, param: str) -> click.BadParameter:
+    """A name or reference that cannot be used, said with its hint (exit 2)."""
+    return click.BadParameter(str(exc), param_hint=param)
+
+
+def _exists(site: str, exc: Exception, retry: str) -> SystemExit:
+    """Say the file is there already and was left as it was (exit 1)."""
+    click.echo(f"Error: {_shown(site, Path(str(exc)))} already exists, and was left as it was: "
+               f"edit it, or {retry}.", err=True)
+    return SystemExit(1)
+
+
+def _done(site: str, path: Path) -> None:
+    """Print the new file's path (standard output), then what to do next."""
+    click.echo(_shown(site, path))
+    click.echo("Edit it, then run 'tracker check' (or watch it in 'tracker serve').", err=True)
+
+
+@main.group()
+def new() -> None:
+    """Write a new update, record or letter from a template and print its path."""
+
+
+@new.command("update")
+@click.argument("title")
+@SITE_OPTION
+@click.option("--date", "date", metavar="DATE", help="The update's date (default: today).")
+def new_update_command(title: str, site: str, date: str | None) -> None:
+    """Write content/updates/DATE-TITLE-WORDS.md, an update called TITLE."""
+    from .scaffold import ArgumentError, ExistsError, new_update
+
+    root = _site_root(site)
+    try:
+        day = dt.date.fromisoformat(date) if date else build_date(None)
+    except ValueError:
+        raise click.BadParameter(f"'{date}' is not a date (YYYY-MM-DD)", param_hint="--date") \
+            from None
+    try:
+        path = new_update(root, title, day)
+    except ArgumentError as exc:
+        raise _bad(exc, "TITLE") from None
+    except ExistsError as exc:
+        raise _exists(site, exc, "choose another title") from None
+    _done(site, path)
+
+
+@new.command("record")
+@click.argument("record_id", metavar="ID")
+@click.option("--tracks", "tracks", multiple=True, required=True, metavar="letter:SLUG#P1",
+              help="A letter point the record tracks (give --tracks again for more).")
+@SITE_OPTION
+def new_record_command(record_id: str, tracks: tuple[str, ...], site: str) -> None:
+    """Write content/actions/ID.yml, a record tracking the given points."""
+    from .scaffold import ArgumentError, ExistsError, check_slug, new_record, parse_point_ref
+
+    root = _site_root(site)
+    try:
+        check_slug(record_id, "record id")
+    except ArgumentError as exc:
+        raise _bad(exc, "ID") from None
+    try:
+        slugs = [parse_point_ref(ref)[0] for ref in tracks]
+    except ArgumentError as exc:
+        raise _bad(exc, "--tracks") from None
+    try:
+        path = new_record(root, record_id, list(tracks), build_date(None))
+    except ExistsError as exc:
+        raise _exists(site, exc, "choose another ID") from None
+    _done(site, path)
+    for slug in dict.fromkeys(slugs):
+        if not (root / "content" / "letters" / f"{slug}.md").is_file():
+            click.echo(f"warning: there is no letter content/letters/{slug}.md yet; "
+                       "'tracker check' reports the reference until there is", err=True)
+
+
+@new.command("letter")
+@click.argument("slug")
+@SITE_OPTION
+def new_letter_command(slug: str, site: str) -> None:
+    """Write content/letters/SLUG.md, an empty letter to fill in and paste the text into."""
+    from .scaffold import ArgumentError, ExistsError, new_letter
+
+    root = _site_root(site)
+    try:
+        path = new_letter(root, slug, build_date(None))
+    except ArgumentError as exc:
+        raise _bad(exc, "SLUG") from None
+    except ExistsError as exc:
+        raise _exists(site, exc, "choose another name") from None
+    _done(site, path)
+
+
+@main.command()
+@click.argument("folder", metavar="DIR", type=click.Path(file_okay=True, dir_okay=True))
+def init(folder: str) -> None:
+    """Make a new site in DIR (new or empty), with sample content that builds at once."""
+    import shlex
+
+    from .scaffold import NotEmptyError, init_site
+
+    try:
+        written = init_site(Path(folder), build_date(None))
+    except NotEmptyError:
+        what = "a file" if Path(folder).is_file() else "a folder that is not empty"
+        click.echo(f"Error: '{folder}' is {what}; nothing was written. Give the name of a new "
+                   "folder, and 'tracker init' makes it.", err=True)
+        sys.exit(1)
+    click.echo(f"Made a new site in {folder}, with sample content:")
+    for path in written:
+        click.echo(f"  {_shown(folder, path)}")
+    click.echo("\nNext steps: preview it with")
+    click.echo(f"  cd {shlex.quote(folder)} && tracker serve")
+    click.echo("then open http://127.0.0.1:8000/ in a web browser. 'tracker check' says that the "
+               "sample letter's second point is not tracked yet. To try adding a record for it, type this "
+               "in another terminal, in the same folder:")
+    click.echo("  tracker new record sample-children-views --tracks letter:sample-letter#I2")
+    click.echo("Then replace the samples with your own letters, records and updates.")
