@@ -314,3 +314,17 @@ def test_python_dash_m_tracker_version():
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"tracker, version {__version__}\n"
+
+
+def test_a_folder_that_cannot_be_written_is_one_line_not_a_traceback(tmp_path):
+    """A failure of the machine, not of the content, is still a plain message and exit 1."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the output folder's parent should be\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "tracker", "build", "--site", str(REPO), "-q",
+         "--out", str(blocker / "out"), "--today", "2026-01-01"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("error: ")

@@ -64,6 +64,22 @@ def main() -> None:
     """Publish what inspectors asked for, what was done, and the evidence."""
 
 
+def run() -> None:
+    """The `tracker` command: like `main`, but a failure of the machine (a folder that cannot
+    be written, a full disk) or a fault in tracker itself is one clear line, not a traceback."""
+    try:
+        main()
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        click.echo(f"error: {exc.strerror or exc}{where}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # a bug: say so plainly, keep the details for the report
+        click.echo(f"error: tracker stopped unexpectedly: {type(exc).__name__}: {exc}\n"
+                   "    hint: this is a fault in tracker, not in your files; please report it "
+                   "with the command you ran", err=True)
+        sys.exit(1)
+
+
 @main.command()
 @SITE_OPTION
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
