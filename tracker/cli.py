@@ -303,3 +303,55 @@ def init(folder: str) -> None:
                "in another terminal, in the same folder:")
     click.echo("  tracker new record sample-children-views --tracks letter:sample-letter#I2")
     click.echo("Then replace the samples with your own letters, records and updates.")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--slug", metavar="SLUG",
+              help="The letter's file name (default: FILE's name, or letter-YYYY-subject).")
+@SITE_OPTION
+@click.option("--force", is_flag=True, help="Replace the letter if it is there already.")
+def import_letter(file: str, slug: str | None, site: str, force: bool) -> None:
+    """Turn a letter's text (FILE, or - for standard input) into content/letters/SLUG.md,
+    keeping every word, and print the front matter it guessed for you to confirm."""
+    from .config import read_config
+    from .documents import SLUG
+    from .importer import default_slug
+    from .importer import import_letter as imported_from
+    from .scaffold import ExistsError, write_source
+    from .sources import read_config as read_site_yml
+
+    stdin = file == "-"
+    name = "standard input" if stdin else file
+    data = click.get_binary_stream("stdin").read() if stdin else Path(file).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        click.echo(f"Error: {name} is not UTF-8 text (byte {exc.start + 1} cannot be read): "
+                   "save it as UTF-8 plain text and try again.", err=True)
+        sys.exit(1)
+    if slug is not None and not SLUG.fullmatch(slug):
+        raise click.BadParameter(f"'{slug}' is not a valid name: use lower-case letters, digits "
+                                 "and hyphens, like dacorum-2009", param_hint="--slug")
+    root = Path(site)
+    problems: list[Problem] = []
+    if not (root / "site.yml").is_file():
+        click.echo(f"warning: no site.yml in {site}: using the default point phrases", err=True)
+    letter = imported_from(text, read_config(read_site_yml(root, problems), problems, ()).points)
+    stem = None if stdin else Path(file).stem
+    slug = slug or default_slug(stem, letter)
+    path = root / "content" / "letters" / f"{slug}.md"
+    shown = path.relative_to(root).as_posix() if site == "." else path.as_posix()
+    existed = path.exists()
+    try:
+        write_source(path, letter.text, force=force)
+    except ExistsError:
+        click.echo(f"Error: {shown} exists; use --force to replace it.", err=True)
+        sys.exit(1)
+    click.echo(f"{'Replaced' if existed else 'Wrote'} {shown}")
+    for heading, lines in (("Guessed (check each against the letter):", letter.guesses),
+                           ("Not found:", letter.missing), ("Notes:", letter.notes)):
+        if lines:
+            click.echo(heading)
+            for line in lines:
+                click.echo(f"  {line}")

@@ -1,0 +1,406 @@
+"""Pasted letter text → lines, pieces and Markdown, without losing a word.
+
+Text copied out of a PDF or a web page arrives damaged. This module only moves line
+breaks, joins lines and restores characters that the copy mangled (apostrophes,
+ligatures); every word stays, in order. `tracker.importer` finds the letter's parts and
+guesses the front matter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Professor|Prof|Sir|Dame|Councillor|Cllr|Rev)\.?"
+ROLE = (r"(?:(?:Acting|Interim|Executive|Deputy|Associate) )?(?:Headteacher|Head [Tt]eacher"
+        r"|Headmaster|Headmistress|Principal|Director of Children['’]s Services|Director of "
+        r"Education|Chief Executive(?: Officer)?|Chair of (?:the )?(?:Governors|Governing Body|"
+        r"Trustees|Board)|Head of (?:Centre|School|Service)|Proprietor|Manager|Director)")
+INSTITUTION = re.compile(
+    r"(?:[A-Z0-9][\w'’&.-]*(?: (?:of|the|and|for|&|in|on|upon))? ){0,7}?(?:School|Academy|"
+    r"College|Centre|Center|Council|Authority|Trust|Unit|Partnership|Board|Nursery|Federation|"
+    r"University|Institute|Hospital|Foundation|Services?|Provision|Infants|Juniors)\b")
+POSTCODE = r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"
+NAME = r"[A-Z][\w'’-]+"
+ROLE_WORDS = {"Her", "His", "Majesty's", "Majesty’s", "Additional", "Ofsted", "CQC", "Senior",
+              "Lead", "Regional", "Deputy", "HMI", "Inspector", "Director", "Chief", "Social",
+              "Care", "Children's", "Children’s", "Services", "Schools", "Specialist", "Team",
+              "Assistant", "Joint", "Associate", "Principal", "Inspection", "Manager",
+              "Adviser", "Officer", "(HMI)", "Inspectors"}
+ROLE_ENDS = {"Inspector", "HMI", "(HMI)", "Director", "Manager", "Adviser", "Officer"}
+HEADINGS = (
+    "Features of good practice observed", "Features of good practice", "Evidence", "Context",
+    "Background", "Main findings", "Key findings", "Findings", "Strengths", "Weaknesses",
+    "Next steps", "External support", "Areas for further improvement", "Areas of strength",
+    "Strengths in the school's approach to securing improvement",
+    "Weaknesses in the school's approach to securing improvement",
+    "Information about the inspection", "Information about this inspection",
+    "Leadership and management", "The effectiveness of leadership and management",
+    "Outcomes for pupils", "Outcomes for learners", "Quality of teaching", "Safeguarding",
+)
+"""Headings that Ofsted letters use; the site's point phrases are headings too."""
+CLOSING_STARTS = re.compile(
+    r"(?:I hope|As (?:I )?explained|I am copying|I am sending|A copy of this letter|"
+    r"Copies of this letter|This letter will|Thank you again|I look forward|Once again)")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the pasted text, with its spaces tidied; a blank one ends a block."""
+
+    number: int
+    """1-based line number in the input."""
+    text: str
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One block of the Markdown to write."""
+
+    kind: str
+    """'heading', 'paragraph', 'item' (of a list) or 'lines' (kept with hard line breaks)."""
+    text: str
+    """The words; for 'lines', one line of the letter per newline."""
+    line: int
+    """The input line it starts on."""
+    marker: str = ""
+    """An item's list marker ('-', '1.'); '#' for a heading the text marked as one."""
+
+
+# Characters -----------------------------------------------------------------------------
+
+_MOJIBAKE = (("â€™", "’"), ("â€˜", "‘"), ("â€œ", "“"), ("â€\x9d", "”"), ("â€“", "–"),
+             ("â€”", "—"), ("Â\u00a0", " "))
+_CHARACTERS = str.maketrans({
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\t": " ", "\u200b": None, "\u200c": None,
+    "\u200d": None, "\ufeff": None, "\u00ad": None, "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl",
+    "\ufb03": "ffi", "\ufb04": "ffl"})
+_LOST_APOSTROPHES = (
+    (re.compile(r"\b([A-Za-z]+)[?\ufffd](s|t|d|m|ll|re|ve)\b"), r"\1'\2"),   # Ofsted?s
+    (re.compile(r"\b([A-Za-z]{2,}) s\b(?![-'’])"), r"\1's"),                  # centre s
+    (re.compile(r"\b(can|don|isn|wasn|aren|doesn|didn|won|hasn|haven|hadn|weren|couldn|"
+                r"wouldn|shouldn) t\b", re.I), r"\1't"),                     # don t
+    (re.compile(r"\b(I|[Yy]ou|[Ww]e|[Tt]hey) (ll|re|ve)\b(?![-'’])"), r"\1'\2"),  # we re
+)
+
+
+def read_lines(text: str) -> tuple[list[Line], list[tuple[str, int]]]:
+    """The text's lines with spaces tidied and mangled characters restored; what was restored."""
+    notes: list[tuple[str, int]] = []
+    restored: list[tuple[str, int]] = []
+    lines: list[Line] = []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for number, raw in enumerate(text.split("\n"), 1):
+        for bad, good in _MOJIBAKE:
+            if bad in raw:
+                raw = raw.replace(bad, good)
+                notes.append(("restored quotation marks or dashes garbled in copying", number))
+        raw = raw.translate(_CHARACTERS)
+        found = []
+        for pattern, replacement in _LOST_APOSTROPHES:
+            found += [m.expand(replacement) for m in pattern.finditer(raw)]
+            raw = pattern.sub(replacement, raw)
+        restored += [(f"'{word}'", number) for word in sorted(found, key=raw.find)]
+        for index, part in enumerate(raw.split("\f")):   # a page break ends a block
+            if index:
+                lines.append(Line(number, ""))
+            lines.append(Line(number, " ".join(part.split())))
+    words = ", ".join(dict.fromkeys(word for word, _ in restored))
+    notes += [(f"restored apostrophes lost in copying: {words}", n) for _, n in restored]
+    return lines, notes
+
+
+def join_words(first: str, second: str) -> str:
+    """Two wrapped lines as one: 'well-' + 'being' → 'well-being'."""
+    if re.search(r"[A-Za-z]-$", first) and second[:1].islower():
+        return first + second
+    return f"{first} {second}".strip()
+
+
+def blocks(lines: Sequence[Line]) -> list[list[Line]]:
+    """The runs of lines between blank lines."""
+    found: list[list[Line]] = [[]]
+    for line in lines:
+        if line.text:
+            found[-1].append(line)
+        elif found[-1]:
+            found.append([])
+    return [b for b in found if b]
+
+
+def cut_line(line: Line, *at: int) -> list[Line]:
+    """The line cut at character positions into separate blocks."""
+    edges = [0, *sorted(a for a in at if 0 < a < len(line.text)), len(line.text)]
+    out: list[Line] = []
+    for start, end in zip(edges, edges[1:], strict=False):
+        if line.text[start:end].strip():
+            out += [Line(line.number, line.text[start:end].strip()), Line(line.number, "")]
+    return out
+
+
+def find_line(lines: list[Line], pattern: re.Pattern[str], last: bool = False) -> \
+        tuple[int, re.Match[str]] | None:
+    """The first (or last) line where `pattern` is found, and the match."""
+    order = range(len(lines) - 1, -1, -1) if last else range(len(lines))
+    for index in order:
+        match = pattern.search(lines[index].text)
+        if match:
+            return index, match
+    return None
+
+
+def signatures(text: str) -> tuple[list[str], list[str]]:
+    """Names of the people who signed, and the signature as lines (name, role, name, …)."""
+    words = text.split()
+    names: list[str] = []
+    shown: list[str] = []
+    at = 0
+    while at < len(words):
+        name: list[str] = []
+        role: list[str] = []
+        while at < len(words) and len(name) < 4 and re.fullmatch(r"[A-Z][\w'’.-]*", words[at]) \
+                and words[at] not in ROLE_WORDS:
+            name.append(words[at])
+            at += 1
+        while at < len(words) and words[at].rstrip(",") in ROLE_WORDS:
+            role.append(words[at])
+            at += 1
+        ends = bool(role) and role[-1].rstrip(",") in ROLE_ENDS
+        if 2 <= len(name) <= 4 and (ends or (not role and at == len(words) and not names)):
+            names.append(" ".join(name))
+            shown += [" ".join(name), " ".join(role)]
+        else:
+            shown.append(" ".join(words[at - len(name) - len(role):]))
+            break
+    return names, [s for s in shown if s]
+
+
+def address_lines(text: str) -> list[str]:
+    """A run-together address as lines: a break after each postcode, and before each phone,
+    fax, e-mail or web address."""
+    text = re.sub(rf"({POSTCODE}) ", "\\1\n", text)
+    text = re.sub(r" (?=(?:Direct |Switchboard )?(?:T|F|Tel|Fax|Telephone)[:.]? ?\+?\(?\d)",
+                  "\n", text)
+    text = re.sub(r"(?<!Direct) (?=\[?[\w.+-]+@|\[?(?:www\.|https?://))", "\n", text)
+    return text.split("\n")
+
+
+def addressee_lines(text: str) -> list[str]:
+    """'Mrs R Harris-Cooksley Headteacher Dacorum … Centre 30 Tenzing Road …' as lines."""
+    match = re.match(rf"(?P<name>{HONORIFIC} (?:[A-Z]\.? )*(?:{NAME} )??{NAME}) "
+                     rf"(?:(?P<role>{ROLE}),? )?(?P<rest>.*)$", text)
+    if not match:
+        return address_lines(text)
+    out = [match["name"], *([match["role"]] if match["role"] else [])]
+    rest = match["rest"]
+    place = INSTITUTION.match(rest)
+    if place:
+        out.append(place.group(0))
+        rest = rest[place.end():].strip()
+    return out + address_lines(rest) if rest else out
+
+
+# The body -------------------------------------------------------------------------------
+
+_HASHES = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?$")
+_BULLET_LINE = re.compile(r"^(?:[-*–—] +|[•●▪◦·○■►➢✓] *|(\d{1,2}[.)]) +|(?=\(?[a-z]\) ))")
+_BULLETS = "-•●▪◦·–—"
+_PAGE_FOOTER = re.compile(r"Page \d+(?: of \d+)?|[-–] ?\d+ ?[-–]|\d{1,3}")
+_CONNECTORS = {"and", "the", "of", "to", "a", "an", "in", "for", "with", "or", "by", "that",
+               "which", "their", "our", "your", "on", "at", "as", "is", "are", "be"}
+
+
+def heading_like(text: str, wrapped: bool = False) -> bool:
+    """A short line without a full stop that could be a heading."""
+    words = text.split()
+    return (0 < len(words) <= (10 if wrapped else 15) and len(text) <= 120
+            and text[0].isupper() and text[-1] not in ".,;:!?-–"
+            and not re.match(r"Page \d|Dear\b", text) and not re.search(r"@|www\.|://", text)
+            and not (wrapped and words[-1].lower() in _CONNECTORS))
+
+
+def _fragments(block: list[Line], notes: list[tuple[str, int]]) -> list[Piece]:
+    """A block's headings, list items and paragraphs, with wrapped lines joined."""
+    out: list[Piece] = []
+    joined = 0   # how many lines the last paragraph has
+    longest = max(len(ln.text) for ln in block)
+    for line in block:
+        text = line.text
+        hashes, bullet = _HASHES.match(text), _BULLET_LINE.match(text)
+        if hashes:
+            out.append(Piece("heading", hashes[2], line.number, "#"))
+        elif bullet and text[bullet.end():] and not (   # a wrapped line may start with a dash
+                text[0] in "–—" and out and text[2:3].islower() and out[-1].text[-1] not in ".:;"):
+            out.append(Piece("item", text[bullet.end():], line.number, bullet[1] or "-"))
+        elif out and out[-1].kind != "heading" and not (
+                joined == 1 and text[:1].isupper() and len(out[-1].text) < 0.7 * longest
+                and heading_like(out[-1].text, wrapped=True)):
+            out[-1] = replace(out[-1], text=join_words(out[-1].text, text))
+            joined += 1
+            continue
+        else:
+            if joined == 1:
+                out[-1] = replace(out[-1], kind="heading")
+                notes.append(("separated a heading from the text under it", out[-1].line))
+            out.append(Piece("paragraph", text, line.number))
+            joined = 1
+            continue
+        joined = 0
+    if len(block) == 1 and out and out[0].kind == "paragraph" and heading_like(out[0].text):
+        out[0] = replace(out[0], kind="heading")
+    return out
+
+
+def body_pieces(blocks: list[list[Line]], headings: Sequence[str], phrases: Sequence[str],
+                notes: list[tuple[str, int]]) -> list[Piece]:
+    """Blocks → pieces: page breaks rejoined, glued headings and run-together lists split."""
+    joined: list[Piece] = []
+    for piece in (p for block in blocks for p in _fragments(block, notes)):
+        footer = len(joined) > 1 and piece.kind == "paragraph" and piece.text[:1].islower() \
+            and bool(_PAGE_FOOTER.fullmatch(joined[-1].text))
+        if footer:
+            notes.append((f"left the page footer '{joined[-1].text}' where it was, inside "
+                          "the text it cut: delete it if it is not part of the letter",
+                          joined[-1].line))
+            piece = replace(piece, text=f"{joined.pop().text} {piece.text}")
+        last = joined[-1] if joined else None
+        if last and piece.kind == "paragraph" and (piece.text[:1].islower() or footer) and (
+                (last.kind in ("paragraph", "item") and last.text[-1:] not in ".!?")
+                or (last.kind == "heading" and not last.marker)):
+            kind = "paragraph" if last.kind == "heading" else last.kind
+            joined[-1] = replace(last, kind=kind, text=join_words(last.text, piece.text))
+            notes.append(("joined text cut by a page break", piece.line))
+        else:
+            joined.append(piece)
+    splitter = _Splitter(headings, phrases, notes)
+    return [p for piece in joined for p in splitter.split(piece)]
+
+
+class _Cutter:
+    """One piece's text being cut into pieces."""
+
+    def __init__(self, piece: Piece) -> None:
+        self.piece, self.text, self.out = piece, piece.text, list[Piece]()
+        self.kind, self.marker, self.start = piece.kind, piece.marker, 0
+
+    def take(self, end: int, kind: str, start: int, marker: str = "") -> None:
+        """End the current piece at `end`; the next is a `kind` from `start`."""
+        chunk = self.text[self.start:end].strip()
+        if chunk:
+            self.out.append(Piece(self.kind, chunk, self.piece.line, self.marker))
+        self.kind, self.marker, self.start = kind, marker, start
+
+
+class _Splitter:
+    """Cuts a piece where headings, bullets or a list after a colon were run into it."""
+
+    _AT = re.compile(r"(?<=[.!?:;]) +(?=\S)| +(?=[-•●▪◦·–—] \S)")
+
+    def __init__(self, headings: Sequence[str], phrases: Sequence[str],
+                 notes: list[tuple[str, int]]) -> None:
+        names = "|".join(re.escape(h) for h in sorted(headings, key=len, reverse=True))
+        self.heading = re.compile(rf"(?i:{names})(?: further)?\??(?=\s+(?:[A-Z]|[-•●▪◦·] )|$)")
+        self.repeated = re.compile(r"([A-Z][^.!?:;]{8,160}?) \1(?=[\s,.:;!?]|$)")
+        asks = "|".join(re.escape(p) for p in phrases) or "(?!)"
+        self.lead = re.compile(rf"[^.!?:]*?(?i:{asks})[^.!?:]*:")
+        self.notes = notes
+
+    def split(self, piece: Piece) -> list[Piece]:
+        if piece.kind not in ("paragraph", "item"):
+            return [piece]
+        cutter, text = _Cutter(piece), piece.text
+        at = (self._sentence(cutter, 0) if piece.kind == "paragraph" else None) or 0
+        while found := self._AT.search(text, at):
+            p, prev = found.end(), text[found.start() - 1]
+            at = p
+            if text[p] in _BULLETS and text[p + 1:p + 2] == " ":
+                pending = text[cutter.start:found.start()].strip()
+                lower = (cutter.kind == "item" and text[p] == "-" and text[p + 2:p + 3].islower()
+                         and text[cutter.start:cutter.start + 1].islower())
+                if prev in ".:;!?" or not pending or text[p] in "•●▪◦·" or lower:
+                    cutter.take(found.start(), "item", p + 2, "-")
+                    self.notes.append(("split list items run into one line", piece.line))
+                    at = p + 2
+            elif prev in ".!?:":
+                at = self._sentence(cutter, p) or at
+        cutter.take(len(text), cutter.kind, len(text))
+        return cutter.out
+
+    def _sentence(self, cutter: _Cutter, p: int) -> int | None:
+        """Apply the rules at a sentence start; where to go on from, if one applied."""
+        text = cutter.text
+        if not (text[p:p + 1].isupper() or text[p:p + 1] == "#"):
+            return None
+        hashes = re.compile(r"#{1,6} ").match(text, p)   # a Markdown heading run in
+        q = hashes.end() if hashes else p
+        known, repeated = self.heading.match(text, q), self.repeated.match(text, q)
+        end = known.end() if known else repeated.end(1) if repeated else None
+        if end is not None:
+            cutter.take(p, "heading", q)
+            cutter.take(end, "paragraph", end)
+            if p > 0 or end < len(text):
+                self.notes.append(("separated a heading from the text after it",
+                                   cutter.piece.line))
+            return self._sentence(cutter, end + 1) or end
+        lead = self.lead.match(text, p)
+        if lead:
+            return self._lead(cutter, p, lead.end())
+        if cutter.kind == "item" and (CLOSING_STARTS.match(text, p)
+                                      or text[cutter.start:cutter.start + 1].islower()):
+            cutter.take(p, "paragraph", p)
+            return p
+        return None
+
+    def _lead(self, cutter: _Cutter, p: int, colon: int) -> int:
+        """A sentence with a point phrase ending in a colon: a paragraph; what follows the
+        colon on the same line, up to the sentence's end, is a list split at semicolons."""
+        text = cutter.text
+        cutter.take(p, "paragraph", p)
+        rest = text[colon:].lstrip()
+        if not rest or rest[0] in _BULLETS:
+            return colon
+        close = re.search(r"[.!?](?= [A-Z]|$)", text[colon:])
+        end = colon + close.end() if close else len(text)
+        items = [i for i in re.split(r"(?<=;) ", text[colon:end].strip()) if i]
+        for index in range(len(items) - 1):
+            if items[index + 1].startswith("and "):
+                items[index], items[index + 1] = items[index] + " and", items[index + 1][4:]
+        cutter.take(colon, "paragraph", end)
+        cutter.out += [Piece("item", item, cutter.piece.line, "-") for item in items]
+        self.notes.append(("split a list written after a colon into items", cutter.piece.line))
+        return end
+
+
+# Markdown -------------------------------------------------------------------------------
+
+_BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|[>+*=_-]|`{3}|~{3}|(\d{1,9})([.)])(?=\s|$))")
+
+
+def _escape(text: str) -> str:
+    """Text that Markdown shows as it is, rather than as a list, heading or quote."""
+    match = _BLOCK_START.match(text)
+    if not match:
+        return text
+    if match[1]:
+        return f"{match[1]}\\{match[2]}{text[match.end():]}"
+    return "\\" + text
+
+
+def markdown(pieces: Sequence[Piece]) -> str:
+    """The pieces as Markdown: '## ' headings, '- ' items, hard breaks in address blocks."""
+    blocks: list[str] = []
+    previous = ""
+    for piece in pieces:
+        if piece.kind == "item":
+            item = f"{piece.marker or '-'} {_escape(piece.text)}"
+            if previous == "item":
+                blocks[-1] += "\n" + item
+            else:
+                blocks.append(item)
+        elif piece.kind == "heading":
+            blocks.append("## " + re.sub(r"(#+)$", r"\\\1", piece.text))
+        else:
+            blocks.append("\\\n".join(_escape(t) for t in piece.text.split("\n")))
+        previous = piece.kind
+    return "\n\n".join(blocks) + "\n"
