@@ -12,9 +12,10 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import build_site, check_site
 from .errors import Problem, has_errors, sort_problems
-from .progress import Progress
+
+# The pipeline is imported inside each command, so that `tracker --version` and `--help`
+# start at once.
 
 SITE_OPTION = click.option(
     "--site", "site", default=".", show_default=True,
@@ -88,6 +89,8 @@ def run() -> None:
 @click.option("--today", metavar="DATE", help="The build date (YYYY-MM-DD).")
 def check(site: str, strict: bool, fmt: str, today: str | None) -> None:
     """Check the site's files and report every problem at once."""
+    from .build import check_site
+
     problems = check_site(Path(site), build_date(today))
     if strict:
         problems = [p.as_error() for p in problems]
@@ -116,6 +119,9 @@ def build(site: str, out: str | None, drafts: bool, today: str | None, base_url:
     date = build_date(today)
     show = not quiet and sys.stderr.isatty()
     started = time.perf_counter()
+    from .build import build_site
+    from .progress import Progress
+
     with Progress(show) as progress:
         result = build_site(root, target, date, drafts=drafts, base_url=base_url,
                             progress=progress.update)
