@@ -1,0 +1,121 @@
+"""Build one generated corpus with the bare floor, with tracker, and with Pelican and MkDocs,
+several runs each in alternation, and print a table: median wall seconds, ms per letter,
+peak memory, and the ratio to the single-process floor measured in the same run.
+
+    python bench/run.py [--letters 1000] [--runs 3] [--no-peers]
+
+Pelican and MkDocs are installed into bench/.peers (a separate virtual environment, never
+a dependency of tracker) on first use. Peak memory is the maximum resident set size of
+the build process as reported by GNU time (child processes such as Pagefind excluded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import venv
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PEERS = HERE / ".peers"
+TIME = "/usr/bin/time"
+
+sys.path.insert(0, str(HERE))
+from generate import generate  # noqa: E402
+
+
+def peers_python() -> Path:
+    """The Python of the peers' environment, made (with Pelican and MkDocs) when missing."""
+    python = PEERS / "bin" / "python"
+    if not python.exists():
+        venv.create(PEERS, with_pip=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "pelican[markdown]",
+                        "mkdocs"], check=True)
+    return python
+
+
+def pelican_copy(site: Path, into: Path) -> Path:
+    """The letters as a Pelican project (metadata lines instead of YAML front matter)."""
+    content = into / "content"
+    content.mkdir(parents=True)
+    for letter in sorted((site / "content" / "letters").glob("*.md")):
+        _, front, body = letter.read_text(encoding="utf-8").split("---\n", 2)
+        fields = dict(line.split(": ", 1) for line in front.splitlines() if ": " in line)
+        title = fields["title"].strip('"')
+        (content / letter.name).write_text(f"Title: {title}\nDate: {fields['date']}\n\n{body}")
+    (into / "pelicanconf.py").write_text(
+        "SITENAME = 'bench'\nPATH = 'content'\nTIMEZONE = 'UTC'\nDEFAULT_LANG = 'en'\n"
+        "FEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\nRELATIVE_URLS = True\n")
+    return into
+
+
+def mkdocs_copy(site: Path, into: Path) -> Path:
+    """The letters as a MkDocs project (its default navigation lists every page)."""
+    docs = into / "docs"
+    shutil.copytree(site / "content" / "letters", docs)
+    (docs / "index.md").write_text("# Letters\n")
+    (into / "mkdocs.yml").write_text("site_name: bench\n")
+    return into
+
+
+def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """(wall seconds, peak MB) of one run of `command`."""
+    with tempfile.NamedTemporaryFile("r") as report:
+        subprocess.run([TIME, "-f", "%e %M", "-o", report.name, *command], cwd=cwd, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        seconds, kilobytes = report.read().split()[-2:]
+    return float(seconds), int(kilobytes) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--letters", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-peers", action="store_true", help="floor and tracker only")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
+    try:
+        site = work / "site"
+        generate(site, args.letters)
+        out = work / "out"
+        python = sys.executable
+        tools: dict[str, tuple[list[str], Path | None]] = {
+            "floor": ([python, str(HERE / "floor.py"), str(site), str(out)], None),
+            "floor, 2 processes": ([python, str(HERE / "floor.py"), str(site), str(out),
+                                    "--jobs", "2"], None),
+            "tracker build": ([python, "-m", "tracker", "build", "--site", str(site), "--out",
+                               str(out), "--today", "2026-01-01", "-q"], None),
+        }
+        if not args.no_peers:
+            peer = str(peers_python())
+            pelican = pelican_copy(site, work / "pelican")
+            docs = mkdocs_copy(site, work / "mkdocs")
+            tools["Pelican"] = ([peer, "-m", "pelican", "content", "-o", str(out), "-s",
+                                 "pelicanconf.py", "-q"], pelican)
+            tools["MkDocs"] = ([peer, "-m", "mkdocs", "build", "-q", "-d", str(out)], docs)
+        results: dict[str, list[tuple[float, float]]] = {name: [] for name in tools}
+        for _ in range(args.runs):
+            for name, (command, cwd) in tools.items():
+                shutil.rmtree(out, ignore_errors=True)
+                results[name].append(timed(command, cwd))
+        floor = statistics.median(s for s, _ in results["floor"])
+        print(f"{args.letters} letters, {args.runs} runs each, {os.cpu_count()} cores, "
+              f"Python {sys.version.split()[0]}")
+        print("| tool | median s | ms per letter | peak MB | × floor |")
+        print("|---|---:|---:|---:|---:|")
+        for name, runs in results.items():
+            seconds = statistics.median(s for s, _ in runs)
+            peak = max(m for _, m in runs)
+            print(f"| {name} | {seconds:.2f} | {1000 * seconds / args.letters:.2f} | "
+                  f"{peak:.0f} | {seconds / floor:.2f} |")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
