@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .errors import Problem, did_you_mean
@@ -128,6 +129,20 @@ def _is_local(url: str) -> bool:
     return url.startswith("http://") and host in ("localhost", "127.0.0.1")
 
 
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+
+
+def _language(fields: Fields) -> str:
+    """A language tag such as en-GB or cy (it names files of the search index, so nothing
+    else may pass)."""
+    language = fields.text("language") or "en-GB"
+    if not LANGUAGE_TAG.match(language):
+        fields.error(fields.at("language"), f"'{language}' is not a language tag",
+                     "write a language tag such as en-GB, en or cy")
+        return "en-GB"
+    return language
+
+
 def _base_url(fields: Fields) -> str:
     url = fields.text("base_url") or DEFAULT_BASE_URL
     if not (url.startswith("https://") and url.removeprefix("https://").strip("/")) \
@@ -150,7 +165,7 @@ def read_config(data: YMap, problems: list[Problem], themes: tuple[str, ...]) ->
         title=fields.text("title") or "Untitled tracker",
         description=fields.text("description") or "",
         base_url=_base_url(fields),
-        language=fields.text("language") or "en-GB",
+        language=_language(fields),
         owner=fields.text("owner") or "",
         notice=fields.text("notice") or "",
         theme=theme,
