@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from functools import partial
@@ -35,6 +36,8 @@ from .views import (
 
 UPDATES_PER_PAGE = 10
 LATEST_UPDATES = 5
+CHART_LINE_CHARS = 28
+"""The longest line of words in a poll chart: fits 320 px at the body's text size."""
 OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 
 
@@ -92,11 +95,16 @@ class LetterItem:
 
 @dataclass(frozen=True)
 class Bar:
+    """One answer of a poll and its bar in the chart (lengths in em, so text zoom scales it)."""
+
     label: str
     count: int
     percent: str
     width: float
-    y: int
+    """The bar's length, in per cent of the chart's width."""
+    lines: tuple[tuple[str, float], ...]
+    """The words above the bar, wrapped to fit a phone, each with its baseline."""
+    y: float
 
 
 @dataclass(frozen=True)
@@ -104,7 +112,7 @@ class PollView:
     question: str
     responses: int | None
     bars: tuple[Bar, ...]
-    height: int
+    height: float
 
 
 @dataclass(frozen=True)
@@ -216,13 +224,18 @@ def letters_page(ctx: Context) -> Page:
 
 
 def poll_view(poll: Poll) -> PollView:
+    """The chart draws each answer's words (wrapped) above its bar: 1.25 em a line of words,
+    then a bar 1.25 em thick, then 0.75 em of space."""
     total = poll.responses or sum(r.count for r in poll.results) or 1
-    bars = tuple(
-        Bar(r.label, r.count, f"{100 * r.count / total:.0f}%", round(100 * r.count / total, 1),
-            i * 40)
-        for i, r in enumerate(poll.results)
-    )
-    return PollView(poll.question, poll.responses, bars, max(len(bars) * 40, 40))
+    bars, top = [], 0.0
+    for r in poll.results:
+        percent = f"{100 * r.count / total:.0f}%"
+        words = textwrap.wrap(f"{r.label}: {r.count} ({percent})", CHART_LINE_CHARS) or [""]
+        lines = tuple((text, top + 1.25 * i + 1) for i, text in enumerate(words))
+        top += 1.25 * len(words)
+        bars.append(Bar(r.label, r.count, percent, round(100 * r.count / total, 1), lines, top))
+        top += 2
+    return PollView(poll.question, poll.responses, tuple(bars), max(top - 0.75, 1))
 
 
 def update_page(ctx: Context, update: Update) -> Page:
@@ -254,12 +267,13 @@ def updates_pages(ctx: Context) -> list[Page]:
 
 def timeline_page(ctx: Context) -> Page:
     link = Linker(urls.TIMELINE)
+    view = partial(entry_view, link=link, base_url=ctx.base_url)
     events = []
     for record in ctx.site.records:
         here = Link(record.title, link.to(urls.area(record.id)))
-        events += [(e.date, TimelineEvent(here, "", entry_view(e, link))) for e in record.timeline]
+        events += [(e.date, TimelineEvent(here, "", view(e))) for e in record.timeline]
         for action in record.actions:
-            events += [(e.date, TimelineEvent(here, action.title, entry_view(e, link)))
+            events += [(e.date, TimelineEvent(here, action.title, view(e)))
                        for e in action.timeline]
     ordered = tuple(event for _, event in sorted(events, key=lambda x: x[0], reverse=True))
     return Page("timeline.html", frame(ctx, urls.TIMELINE, "Timeline", feed=urls.FEED,

@@ -96,11 +96,20 @@ class Linker:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """An evidence link, with the full address a printed page shows after it."""
+
+    text: str
+    href: str
+    url: str
+
+
+@dataclass(frozen=True)
 class EntryView:
     date: Date
     status: Tag
     note: Html
-    evidence: tuple[Link, ...]
+    evidence: tuple[Evidence, ...]
     due: Date | None
 
 
@@ -190,10 +199,16 @@ def frame(ctx: Context, path: str, title: str, *, feed: str = "", current: str =
     )
 
 
-def entry_view(entry: Entry, link: Linker) -> EntryView:
+def evidence(ref: Ref, link: Linker, base_url: str) -> Evidence:
+    target = urls.of_ref(ref)
+    full = target if ref.kind == "external" else urls.absolute(base_url, target)
+    return Evidence(ref.label, link.to(target), full)
+
+
+def entry_view(entry: Entry, link: Linker, base_url: str) -> EntryView:
     return EntryView(
         date_view(entry.date), tag(entry.status), link.html(entry.note),
-        tuple(link.ref(r) for r in entry.evidence),
+        tuple(evidence(r, link, base_url) for r in entry.evidence),
         date_view(entry.due) if entry.due else None,
     )
 
@@ -224,8 +239,8 @@ def area_page(ctx: Context, record: Record) -> Page:
             first_due=date_view(a.due) if a.due else None,
             due=date_view(a.current_due) if a.current_due else None,
             overdue=is_overdue(a, ctx.today),
-            moves=tuple(entry_view(e, link) for e in a.moves),
-            timeline=tuple(entry_view(e, link) for e in reversed(a.timeline)),
+            moves=tuple(entry_view(e, link, ctx.base_url) for e in a.moves),
+            timeline=tuple(entry_view(e, link, ctx.base_url) for e in reversed(a.timeline)),
         )
         for a in record.actions
     )
@@ -235,7 +250,7 @@ def area_page(ctx: Context, record: Record) -> Page:
         title=record.title, status=tag(record.status), last_change=date_view(record.last_change),
         stale=is_stale(record, ctx.site, ctx.today), points=tuple(points), owners=record.owners,
         summary=link.html(record.summary),
-        timeline=tuple(entry_view(e, link) for e in reversed(record.timeline)),
+        timeline=tuple(entry_view(e, link, ctx.base_url) for e in reversed(record.timeline)),
         actions=actions, related=related, feed=link.to(urls.area_feed(record.id)),
     )
     return Page("area.html", frame(ctx, path, record.title, feed=urls.area_feed(record.id)), view)
