@@ -56,7 +56,8 @@ class Fields:
         for key in required:
             if key not in mapping and key in misspelt:
                 continue  # the unknown field's "did you mean" already says it
-            if mapping.get(key) is None:
+            value = mapping.get(key)
+            if value is None or (isinstance(value, str) and not value.strip()):
                 where = "missing" if key not in mapping else "empty"
                 self.error(
                     mapping.at(key), f"required field '{key}' is {where}", f"add '{key}: …'",

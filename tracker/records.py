@@ -8,7 +8,7 @@ from .errors import Problem, did_you_mean
 from .fields import Fields
 from .model import Action, Entry, Record, Ref, SiteConfig
 from .refs import Targets
-from .safeyaml import Pos, YMap
+from .safeyaml import Pos, YList, YMap
 from .sources import DataFile
 from .texts import markdown_field, reference_item
 
@@ -55,7 +55,12 @@ class _RecordReader:
 
     def _tracks(self, fields: Fields) -> tuple[Ref, ...]:
         refs = []
-        for item, pos in fields.items("tracks", single=True):
+        items = fields.items("tracks", single=True)
+        key = "tracks"
+        if not items and isinstance(fields.mapping.get(key), YList):  # written as tracks: []
+            fields.error(fields.at(key), f"required field '{key}' is empty",
+                         "write it as [letter:SLUG#P1]")
+        for item, pos in items:
             ref = reference_item(item, pos, self.path, self.targets, self.problems)
             if ref is None:
                 continue

@@ -147,7 +147,10 @@ class _Converter:
     def _scalar(node: yaml.Node) -> Any:
         try:
             value = _constructor.construct_object(node)
-        except (ValueError, OverflowError, yaml.constructor.ConstructorError):
+        except (ValueError, OverflowError, LookupError, AttributeError,
+                yaml.constructor.ConstructorError):
+            # Not a valid value of its type (2023-02-30, or an explicit `!!bool x`,
+            # `!!timestamp x`, `!!int ""`, which PyYAML fails on with Key/Index/AttributeError).
             return str(node.value)
         return value
 

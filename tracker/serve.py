@@ -39,6 +39,10 @@ from .write import Content
 KEEP_ALIVE = 15.0
 """Seconds between comments on an idle event stream."""
 
+IDLE_TIMEOUT = 20.0
+"""Seconds a connection may stay silent (sending nothing, or stopping half-way through its
+request, or not reading the answer) before the server closes it and frees its thread."""
+
 DEBOUNCE = 0.03
 """Seconds of quiet after a change before rebuilding: long enough for an editor's atomic
 save (write, then rename) to land as one change, short enough to feel instant."""
@@ -218,6 +222,9 @@ class Preview:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128
+    """Connections waiting to be accepted: the default 5 drops a burst (a page and its
+    assets, many tabs) and each dropped client waits a second before it tries again."""
     preview: Preview
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -258,6 +265,12 @@ def _url(host: str, port: int) -> str:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.0"
+    default_request_version = "HTTP/1.0"
+    """Refusals of unreadable requests still start with a status line."""
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(IDLE_TIMEOUT)  # no silent client holds a thread for ever
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal shows builds, not requests
