@@ -247,22 +247,24 @@ def update_page(ctx: Context, update: Update) -> Page:
     return Page("update.html", frame(ctx, path, update.title, current=urls.UPDATES), view)
 
 
-def updates_pages(ctx: Context) -> list[Page]:
-    chunks = [ctx.site.updates[i:i + UPDATES_PER_PAGE]
-              for i in range(0, len(ctx.site.updates), UPDATES_PER_PAGE)] or [()]
-    pages = []
-    for number, chunk in enumerate(chunks, start=1):
-        path = urls.updates_page(number)
-        link = Linker(path)
-        view = UpdatesView(
-            tuple(update_item(u, link) for u in chunk), number, len(chunks),
-            link.to(urls.updates_page(number - 1)) if number > 1 else "",
-            link.to(urls.updates_page(number + 1)) if number < len(chunks) else "",
-        )
-        title = "Updates" if number == 1 else f"Updates, page {number} of {len(chunks)}"
-        pages.append(Page("updates.html", frame(ctx, path, title, feed=urls.FEED,
-                                                current=urls.UPDATES), view))
-    return pages
+def update_chunks(site: Site) -> list[tuple[Update, ...]]:
+    """The updates as they fall on the pages of the updates list."""
+    return [site.updates[i:i + UPDATES_PER_PAGE]
+            for i in range(0, len(site.updates), UPDATES_PER_PAGE)] or [()]
+
+
+def updates_page(ctx: Context, number: int, pages: int, chunk: tuple[Update, ...]) -> Page:
+    """Page `number` of the updates list, newest first."""
+    path = urls.updates_page(number)
+    link = Linker(path)
+    view = UpdatesView(
+        tuple(update_item(u, link) for u in chunk), number, pages,
+        link.to(urls.updates_page(number - 1)) if number > 1 else "",
+        link.to(urls.updates_page(number + 1)) if number < pages else "",
+    )
+    title = "Updates" if number == 1 else f"Updates, page {number} of {pages}"
+    return Page("updates.html", frame(ctx, path, title, feed=urls.FEED, current=urls.UPDATES),
+                view)
 
 
 def timeline_page(ctx: Context) -> Page:
@@ -325,7 +327,10 @@ def site_pages(site: Site, today: dt.date, base_url: str, memo: Memo | None = No
     ctx = Context(site, relations, today, base_url, {r.id: r for r in site.records},
                   {u.slug: u for u in site.updates})
     frame = (site.config, *site.pages)
-    everything = (*frame, *site.letters, *site.records, *site.updates)
+    chunks = update_chunks(site)
+    titles = (tuple((x.slug, x.title) for x in site.letters),
+              tuple((r.id, r.title) for r in site.records),
+              tuple((u.slug, u.title) for u in site.updates))
 
     def one(name: Hashable, inputs: tuple[object, ...], build: Callable[[], Page]) -> Page:
         return cached(memo, ("page", name, base_url, today), inputs, build)
@@ -352,11 +357,13 @@ def site_pages(site: Site, today: dt.date, base_url: str, memo: Memo | None = No
             partial(home_page, ctx)),
         one("letters", (*frame, *site.letters, *site.records), partial(letters_page, ctx)),
         *(letter(x) for x in site.letters),
-        *many("updates", (*frame, *site.updates), partial(updates_pages, ctx)),
+        *(one(("updates", number, len(chunks)), (*frame, *chunk),
+              partial(updates_page, ctx, number, len(chunks), chunk))
+          for number, chunk in enumerate(chunks, start=1)),
         *(update(u) for u in site.updates),
         *(area(r) for r in site.records),
         one("timeline", (*frame, *site.records), partial(timeline_page, ctx)),
-        one("search", everything, partial(search_page, ctx)),
+        one(("search", titles), frame, partial(search_page, ctx)),
         *many("plain", frame, partial(plain_pages, ctx)),
         one("404", frame, partial(not_found_page, ctx)),
     ]
