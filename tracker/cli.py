@@ -332,7 +332,7 @@ def import_letter(file: str, slug: str | None, site: str, force: bool) -> None:
 
     stdin = file == "-"
     name = "standard input" if stdin else file
-    data = click.get_binary_stream("stdin").read() if stdin else Path(file).read_bytes()
+    data = sys.stdin.buffer.read() if stdin else Path(file).read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
