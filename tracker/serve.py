@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import gc
 import json
 import shutil
 import signal
@@ -114,6 +115,7 @@ class Preview:
     def rebuild(self, changed: frozenset[str]) -> None:
         """Rebuild after `changed` (all when empty) and publish; a crash becomes a problem."""
         started = time.perf_counter()
+        gc.disable()  # the model is acyclic: a full collection mid-rebuild only adds a pause
         try:
             snapshot = self.builder.rebuild(set(changed) if changed else None)
         except Exception as exc:  # the preview never dies; the terminal and page say why
@@ -123,6 +125,8 @@ class Preview:
                               f"the build stopped unexpectedly: {type(exc).__name__}: {exc}",
                               "this is a bug in tracker; the preview keeps the last good build")
             snapshot = Snapshot(current.files, (problem,), current.version)
+        finally:
+            gc.enable()
         self.publish(snapshot)
         if self.on_build:
             with contextlib.suppress(Exception):
