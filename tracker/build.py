@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -15,7 +16,7 @@ import jinja2
 from .assemble import assemble
 from .checks import policy_warnings
 from .errors import Problem, has_errors
-from .memo import Memo
+from .memo import Memo, cached
 from .model import Site
 from .pages import site_pages
 from .render import environment, render_pages, theme_static
@@ -33,7 +34,8 @@ def load_site(root: Path, today: dt.date, *, drafts: bool = True, cache: FileCac
     if has_errors(problems):
         return None, problems
     if site is not None:
-        problems += policy_warnings(site, today)
+        problems += cached(memo, ("warnings", today), (site.config, *site.records, *site.letters),
+                           partial(policy_warnings, site, today))
     return site, problems
 
 

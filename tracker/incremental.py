@@ -127,7 +127,7 @@ class Incremental:
 
     def _files(self, site: Site, problems: list[Problem]) -> tuple[LazyFiles | None, list[Problem]]:
         base = public_base(site, self.base_url)
-        relations = relate(site)
+        relations = relate(site, self.memo)
         env, theme_version = self._environment(site.config.theme)
         try:
             html = render_pages(env, site_pages(site, self.today, base, self.memo, relations),

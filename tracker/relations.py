@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .memo import Memo, cached
 from .model import Markup, Ref, Site
 from .urls import area, letter, of_ref, page, update
 
@@ -35,25 +36,37 @@ def _texts(markups: list[Markup | None]) -> Iterator[Ref]:
             yield from text.refs
 
 
-def _citing_refs(site: Site) -> Iterator[tuple[Citation, Ref]]:
+def _record_refs(site: Site) -> Iterator[tuple[Citation, Ref]]:
     for record in site.records:
         here = Citation(record.title, area(record.id))
         entries = [*record.timeline, *(e for a in record.actions for e in a.timeline)]
         yield from ((here, ref) for ref in record.tracks)
         yield from ((here, ref) for entry in entries for ref in entry.evidence)
         yield from ((here, ref) for ref in _texts([record.summary, *(e.note for e in entries)]))
+
+
+def _update_refs(site: Site) -> Iterator[tuple[Citation, Ref]]:
     for news in site.updates:
         yield from ((Citation(news.title, update(news.slug)), ref) for ref in news.body.refs)
+
+
+def _page_refs(site: Site) -> Iterator[tuple[Citation, Ref]]:
     for plain in site.pages:
         yield from ((Citation(plain.title, page(plain.slug)), ref) for ref in plain.body.refs)
+
+
+def _letter_refs(site: Site) -> Iterator[tuple[Citation, Ref]]:
     for source in site.letters:
         yield from ((Citation(source.name, letter(source.slug)), ref) for ref in source.body.refs)
 
 
-def relate(site: Site) -> Relations:
-    """Compute every reverse link of `site` once."""
-    cited: dict[tuple[str, str], list[Citation]] = {}
-    for citation, ref in _citing_refs(site):
+Cited = dict[tuple[str, str], list[Citation]]
+
+
+def _cite(site: Site, pairs: Iterable[tuple[Citation, Ref]]) -> Cited:
+    """(letter slug, block anchor) → the places among `pairs` that cite that block."""
+    cited: Cited = {}
+    for citation, ref in pairs:
         if ref.kind not in ("point", "paragraph"):
             continue
         target = site.letter_by_slug[ref.target]
@@ -61,6 +74,22 @@ def relate(site: Site) -> Relations:
         places = cited.setdefault((ref.target, anchor), [])
         if citation not in places and of_ref(ref).split("#")[0] != citation.path:
             places.append(citation)
+    return cited
+
+
+def relate(site: Site, memo: Memo | None = None) -> Relations:
+    """Compute every reverse link of `site` once. With a `memo`, the citations of each kind
+    of source are kept while its objects (and the letters) stay the same."""
+    letters = tuple(site.letters)
+    groups = (("records", site.records, _record_refs), ("updates", site.updates, _update_refs),
+              ("pages", site.pages, _page_refs), ("letters", letters, _letter_refs))
+    cited: Cited = {}
+    for name, items, pairs in groups:
+        part = cached(memo, ("cited", name), (*items, *letters),
+                      lambda pairs=pairs: _cite(site, pairs(site)))  # type: ignore[misc]
+        for key, places in part.items():
+            merged = cited.setdefault(key, [])
+            merged.extend(c for c in places if c not in merged)
     related: dict[str, list[str]] = {}
     for item in site.updates:
         ids = list(item.about) + [r.target for r in item.body.refs if r.kind in ("record", "action")]
