@@ -44,6 +44,9 @@ IDLE_TIMEOUT = 20.0
 """Seconds a connection may stay silent (sending nothing, or stopping half-way through its
 request, or not reading the answer) before the server closes it and frees its thread."""
 
+SEARCH_QUIET = 1.0
+"""Seconds without a new build before the search index is brought up to date: indexing is
+slow on a large site, and rebuilds while someone is editing come first."""
 DEBOUNCE = 0.03
 """Seconds of quiet after a change before rebuilding: long enough for an editor's atomic
 save (write, then rename) to land as one change, short enough to feel instant."""
@@ -159,6 +162,8 @@ class Preview:
             if not self._mirror_wanted.wait(0.5):
                 continue
             self._mirror_wanted.clear()
+            while not self._closing and self._mirror_wanted.wait(SEARCH_QUIET):
+                self._mirror_wanted.clear()  # still editing: index once the edits pause
             if self._closing:
                 break
             try:
