@@ -293,7 +293,8 @@ def init(folder: str) -> None:
     """Make a new site in DIR (new or empty), with sample content that builds at once."""
     import shlex
 
-    from .scaffold import NotEmptyError, init_site
+    from .scaffold import NotEmptyError
+    from .starter import init_site
 
     try:
         written = init_site(Path(folder), build_date(None))
