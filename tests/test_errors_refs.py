@@ -343,3 +343,16 @@ timeline:
         "site.yml:2:8: error: there is no theme 'dark' in themes/",
     ]
     assert result.stderr.splitlines()[-1] == "6 error(s), 0 warning(s)"
+
+
+def test_a_static_file_name_may_hold_a_hash(make_site):
+    """'#' names a part of letters and records; in a static file's name it is just a letter."""
+    site = make_site({
+        "static/docs/plan#2.pdf": b"%PDF-1.4\n",
+        "content/pages/about.md": "---\ntitle: About\n---\n"
+                                  "[plan](static:docs/plan#2.pdf) [typo](static:docs/plan#3.pdf)\n",
+    })
+    assert check_errors(site) == [
+        "content/pages/about.md:4:39: error: there is no file 'static/docs/plan#3.pdf' "
+        "for 'static:docs/plan#3.pdf'\n    hint: did you mean 'static:docs/plan#2.pdf'?",
+    ]

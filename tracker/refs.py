@@ -84,7 +84,8 @@ def resolve(written: str, targets: Targets, *, link_text: str = "", line: int = 
         guess = closest(scheme, INTERNAL + EXTERNAL) if scheme else _named(text, targets)
         hint = f"did you mean '{guess}:{rest}'?" if guess else f"write one of {FORMS}"
         raise RefError(f"'{text}' is not a reference", hint)
-    target, _, anchor = rest.partition("#")
+    # A file name may hold '#'; every other kind uses it to name a part.
+    target, _, anchor = (rest, "", "") if scheme == "static" else rest.partition("#")
     if f"{scheme}:{target}" in targets.broken:
         raise RefError("", "")
     ref = _RESOLVERS[scheme](text, target, anchor, targets)
