@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from tracker.cli import main
+from tracker.serve import Preview
 
 MINIMAL_SITE = {
     "site.yml": "title: Test tracker\n",
@@ -227,3 +230,13 @@ def check_errors(site: Path, *extra: str) -> list[str]:
             assert line.startswith(prefix), line
             found.append(line.removeprefix(prefix))
     return found
+
+
+@contextlib.contextmanager
+def running(root: Path) -> Iterator[Preview]:
+    """A real preview of `root` on 127.0.0.1 (a free port), shut down however the test ends."""
+    preview = Preview(root, "127.0.0.1", 0, dt.date.fromisoformat(TODAY)).start()
+    try:
+        yield preview
+    finally:
+        preview.shutdown()

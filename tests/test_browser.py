@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FULL_SITE, SiteMaker, build
+from conftest import FULL_SITE, SiteMaker, build, running
 
 from tracker.serve import Preview
 
@@ -74,15 +74,6 @@ def opened(browser: Any, **options: Any) -> Iterator[Any]:
         yield context.new_page()
     finally:
         context.close()
-
-
-@contextlib.contextmanager
-def running(root: Path) -> Iterator[Preview]:
-    preview = Preview(root, "127.0.0.1", 0, TODAY).start()
-    try:
-        yield preview
-    finally:
-        preview.shutdown()
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from urllib.parse import quote
 import pytest
 import test_browser
 import yaml
-from conftest import MINIMAL_SITE, build, check, write_files
+from conftest import MINIMAL_SITE, build, check, running, write_files
 from htmlpage import html_pages
 
 PATTERNS = (  # shown as text wherever they are written; `alert(1)`/`__xss=1` get numbered
@@ -496,7 +496,7 @@ def test_the_preview_overlay_escapes_hostile_problems(tmp_path: Path) -> None:
                 expect(panel).to_contain_text(f"the file name '{key}' is not a valid slug")
                 expect(panel).to_contain_text("</pre><script>alert(2)</script>")
 
-    with test_browser.running(site) as preview:
+    with running(site) as preview:
         (site / "content/actions" / f"{key}.yml").write_text("title: x\n", encoding="utf-8")
         (site / "content/actions/keys.yml").write_text(
             f'title: x\n"{key}": 1\n"</pre><script>alert(2)</script>": 2\n', encoding="utf-8")

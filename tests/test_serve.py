@@ -5,7 +5,6 @@ Every wait is bounded: HTTP calls time out after 5 s, waits for a rebuild after 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import html
 import http.client
@@ -26,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SiteMaker, build, run, tree_bytes, write_files
+from conftest import SiteMaker, build, run, running, tree_bytes, write_files
 
 from tracker.build import render_site
 from tracker.incremental import Snapshot
@@ -59,15 +58,6 @@ def news(words: str) -> str:
 
 
 SITE = {UPDATE: news("First words."), "static/docs/plan.txt": "the plan\n"}
-
-
-@contextlib.contextmanager
-def running(root: Path) -> Iterator[Preview]:
-    preview = Preview(root, "127.0.0.1", 0, TODAY).start()
-    try:
-        yield preview
-    finally:
-        preview.shutdown()
 
 
 @pytest.fixture

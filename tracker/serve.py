@@ -16,26 +16,26 @@ import shutil
 import signal
 import socket
 import sys
-import tempfile
 import threading
 import time
 import webbrowser
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from . import overlay
-from .build import SEARCH_FOLDER, index_search
+from .build import SEARCH_FOLDER
 from .errors import Problem
 from .incremental import Incremental, Snapshot
+from .mirror import SearchMirror
 from .render import default_theme
-from .routes import content_type, inside, output_path, split_target, stamp
+from .routes import content_type, inside, output_path, split_target
 from .urls import NOT_FOUND
 from .watch import Watcher
-from .write import Content
 
 KEEP_ALIVE = 15.0
 """Seconds between comments on an idle event stream."""
@@ -44,9 +44,6 @@ IDLE_TIMEOUT = 20.0
 """Seconds a connection may stay silent (sending nothing, or stopping half-way through its
 request, or not reading the answer) before the server closes it and frees its thread."""
 
-SEARCH_QUIET = 1.0
-"""Seconds without a new build before the search index is brought up to date: indexing is
-slow on a large site, and rebuilds while someone is editing come first."""
 DEBOUNCE = 0.03
 """Seconds of quiet after a change before rebuilding: long enough for an editor's atomic
 save (write, then rename) to land as one change, short enough to feel instant."""
@@ -77,21 +74,20 @@ class Preview:
         self.builder = Incremental(self.root, today or dt.date.today())
         self.on_build = on_build
         self.sources = [self.root / "static", self.root / "themes", default_theme() / "static"]
+        self.mirror = SearchMirror(self.sources)
+        self.folder = self.mirror.folder
         self._changed = threading.Condition()
         self._state = Published(Snapshot({}), 0, 0)
         self._closing = False
         self._threads: list[threading.Thread] = []
-        self._mirror_wanted = threading.Event()
-        self._mirrored: dict[str, object] = {}
         self.server = _bind(host, port, self)
         self.url = _url(host, self.server.server_address[1])
-        self.folder = Path(tempfile.mkdtemp(prefix="tracker-serve-"))
         try:
             self.watcher = Watcher(self.root, self.rebuild, debounce=DEBOUNCE,
                                    ignore=[self.root / "_site", self.folder], polling=polling)
         except BaseException:
             self.server.server_close()
-            shutil.rmtree(self.folder, ignore_errors=True)
+            self.mirror.remove()
             raise
 
     @property
@@ -105,7 +101,8 @@ class Preview:
     def start(self) -> Preview:
         """Build, then serve and watch in background threads."""
         self.rebuild(frozenset())
-        for name, target in (("server", self._serve), ("mirror", self._mirror_loop)):
+        mirror = partial(self.mirror.run, lambda: self._state.snapshot.files)
+        for name, target in (("server", self._serve), ("mirror", mirror)):
             thread = threading.Thread(target=target, name=f"tracker-{name}", daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -147,7 +144,7 @@ class Preview:
             version = old.version + new
             self._state = Published(snapshot, version, old.rebuilds + 1, panel)
             self._changed.notify_all()
-        self._mirror_wanted.set()
+        self.mirror.want()
 
     def wait_for_change(self, version: int, timeout: float) -> int:
         """The published version, once it differs from `version`, or after `timeout` seconds."""
@@ -156,54 +153,9 @@ class Preview:
                                    timeout)
             return self._state.version
 
-    def _mirror_loop(self) -> None:
-        """Keep the temporary folder a copy of the published files, with a search index."""
-        while not self._closing:
-            if not self._mirror_wanted.wait(0.5):
-                continue
-            self._mirror_wanted.clear()
-            while not self._closing and self._mirror_wanted.wait(SEARCH_QUIET):
-                self._mirror_wanted.clear()  # still editing: index once the edits pause
-            if self._closing:
-                break
-            try:
-                if self._mirror(self._state.snapshot.files):
-                    index_search(self.folder, background=True)
-            except Exception:
-                pass  # search in the preview is best effort; the pages are what matter
-
-    def _mirror(self, files: Mapping[str, Content]) -> bool:
-        """Write changed files, delete removed ones; True when anything changed."""
-        changed = False
-        for path in self._mirrored.keys() - files.keys():
-            (self.folder / path).unlink(missing_ok=True)
-            del self._mirrored[path]
-            changed = True
-        for path in files:
-            if self._closing:
-                return False
-            if not path.endswith(".html"):
-                continue  # the search index reads pages only; feeds and data are made on demand
-            content = files[path]
-            source = inside(content, self.sources) if isinstance(content, Path) else None
-            if isinstance(content, Path) and source is None:
-                continue  # never copy what lies outside the site (a symlink out)
-            mark = content if source is None else (source, *stamp(source))
-            if self._mirrored.get(path) == mark:
-                continue
-            target = self.folder / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if source is not None:
-                shutil.copyfile(source, target)
-            elif isinstance(content, bytes):
-                target.write_bytes(content)
-            self._mirrored[path] = mark
-            changed = True
-        return changed
-
     def search_file(self, rel: str) -> Path | None:
         """A file of the search index, never outside its folder."""
-        return inside(self.folder / rel, [self.folder / SEARCH_FOLDER])
+        return self.mirror.search_file(rel)
 
     def shutdown(self) -> None:
         """Stop serving and watching, end event streams, remove the temporary folder."""
@@ -212,7 +164,7 @@ class Preview:
         with self._changed:
             self._closing = True
             self._changed.notify_all()
-        self._mirror_wanted.set()
+        self.mirror.close()
         with contextlib.suppress(Exception):
             self.watcher.stop()
         if self._threads:
@@ -220,7 +172,7 @@ class Preview:
         self.server.server_close()
         for thread in self._threads:
             thread.join(timeout=20)
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self.mirror.remove()
 
     def __enter__(self) -> Preview:
         return self
