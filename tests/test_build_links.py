@@ -13,6 +13,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from conftest import FULL_SITE, build, write_files
 from htmlpage import HtmlPage, Link, html_pages
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tracker import urls
 
 REPO = Path(__file__).resolve().parents[1]
 BASE = "https://example.org/tracker/"
@@ -210,3 +214,16 @@ def test_the_fixture_links_every_kind_of_reference(fixture_site):
     assert {"../../docs/plan.pdf", "../../letters/herts-2023/index.html#p1",
             "../../about/index.html", "https://example.com/plan"} <= area
     assert (out / "docs" / "plan.pdf").read_bytes() == FULL_SITE["static/docs/plan.pdf"]
+
+
+SEGMENT = st.sampled_from(["a", "b", "letters", "index.html", "x y", "%20", "é"])
+OUTPUT_PATH = st.lists(SEGMENT, min_size=1, max_size=5).map("/".join)
+
+
+@given(page=OUTPUT_PATH, target=OUTPUT_PATH, fragment=st.sampled_from(["", "#p3", "#a#b"]))
+def test_relative_links_match_the_standard_library(page: str, target: str, fragment: str):
+    """Links are computed without the file system; they must equal posixpath.relpath's."""
+    expected = posixpath.relpath(target, posixpath.dirname(page) or ".")
+    if fragment and target == page:
+        expected = ""
+    assert urls.relative(page, target + fragment) == expected + fragment

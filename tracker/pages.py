@@ -156,12 +156,14 @@ def home_page(ctx: Context) -> Page:
     records = ctx.site.records
     counts = tuple((tag(s), n) for s in ctx.site.config.statuses
                    if (n := sum(r.status == s for r in records)))
-    groups = []
-    for letter in ctx.site.letters:
-        rows = tuple(record_row(ctx, r, link) for r in records
-                     if r.tracks[0].target == letter.slug)
-        if rows:
-            groups.append(LetterGroup(Link(letter.name, link.to(urls.letter(letter.slug))), rows))
+    by_letter: dict[str, list[Record]] = {}
+    for record in records:
+        by_letter.setdefault(record.tracks[0].target, []).append(record)
+    groups = [
+        LetterGroup(Link(letter.name, link.to(urls.letter(letter.slug))),
+                    tuple(record_row(ctx, r, link) for r in by_letter[letter.slug]))
+        for letter in ctx.site.letters if letter.slug in by_letter
+    ]
     view = HomeView(
         counts=counts, total=len(records),
         stale=sum(row.stale for g in groups for row in g.rows), groups=tuple(groups),

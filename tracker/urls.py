@@ -82,9 +82,21 @@ def relative(from_path: str, to_path: str) -> str:
     target, hash_, fragment = to_path.partition("#")
     if target == from_path and hash_:
         return f"#{fragment}"
-    start = posixpath.dirname(from_path) or "."
-    link = posixpath.relpath(target, start)
+    link = _climb(posixpath.dirname(from_path), target)
     return link + (f"#{fragment}" if hash_ else "")
+
+
+def _climb(start: str, target: str) -> str:
+    """`posixpath.relpath(target, start)` for the clean relative paths of the output folder,
+    without its calls to the file system (a page makes dozens of links)."""
+    here = start.split("/") if start else []
+    there = target.split("/") if target else []
+    common = 0
+    for a, b in zip(here, there, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:]) or "."
 
 
 def absolute(base_url: str, path: str) -> str:
