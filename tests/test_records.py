@@ -126,7 +126,7 @@ def test_sub_action_keeps_its_original_due_date_and_every_move(make_site):
     assert (action.id, action.title, action.owners) == (
         "new-dashboard", "Publish a new dashboard", ("Council data team",))
     assert action.due == dt.date(2023, 12, 31)
-    assert [(e.date, e.due, e.note.source if e.note else "") for e in action.moves] == [
+    assert [(e.date, e.due, e.note.text if e.note else "") for e in action.moves] == [
         (dt.date(2023, 11, 15), dt.date(2024, 3, 31), "Waiting for the new data system."),
         (dt.date(2024, 2, 1), dt.date(2024, 6, 30), "The supplier went out of business."),
     ]

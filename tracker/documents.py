@@ -12,7 +12,7 @@ from .markup import KindSpec
 from .model import Block, Letter, Markup, Page, Point, Poll, PollResult, SiteConfig, Update
 from .safeyaml import Pos, YMap
 from .sources import Document
-from .texts import parse_markup
+from .texts import parse_markup, prepared_markup
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LETTER_KEYS = ("title", "date", "inspectorate", "kind", "subject", "visit_dates", "inspectors",
@@ -56,7 +56,7 @@ def read_letter(doc: Document, config: SiteConfig, problems: list[Problem]) -> L
     subject, visit_dates = fields.text("subject") or "", fields.dates("visit_dates")
     if not fields.ok or title is None or date is None:
         return None
-    body = Markup(doc.body, tuple(tokens), (), markup.all_text(tokens))
+    body = prepared_markup(doc.body, tokens)
     return Letter(
         slug=doc.slug, path=doc.path, title=title, date=date, inspectorate=inspectorate,
         kind=kind, subject=subject, visit_dates=visit_dates, inspectors=inspectors,
@@ -102,7 +102,7 @@ def read_update(doc: Document, problems: list[Problem]) -> Update | None:
     """An update; `about` and its links are checked once every target is known."""
     fields = Fields(doc.path, doc.meta, problems, allowed=UPDATE_KEYS, required=("title", "date"))
     body = parse_markup(doc.body)
-    summary = fields.text("summary") or markup.first_paragraph(body.tokens)
+    summary = fields.text("summary") or body.lead
     about = tuple(a.removeprefix("record:") for a in fields.names("about"))
     poll = _poll(fields)
     draft = fields.flag("draft")

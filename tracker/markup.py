@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml as escape_html
@@ -294,7 +294,7 @@ def parse_letter(text: str, kinds: Sequence[KindSpec], auto: bool) -> \
     return tokens, env["structure"]
 
 
-def links(tokens: Sequence[Token]) -> list[tuple[str, int]]:
+def _links(tokens: Sequence[Token]) -> tuple[tuple[str, int], ...]:
     """Every link and image target with the 0-based line of its block, in order."""
     found = []
     for token in tokens:
@@ -306,10 +306,10 @@ def links(tokens: Sequence[Token]) -> list[tuple[str, int]]:
                 found.append((str(child.attrs.get("href", "")), line))
             elif child.type == "image":
                 found.append((str(child.attrs.get("src", "")), line))
-    return found
+    return tuple(found)
 
 
-def first_paragraph(tokens: Sequence[Token]) -> str:
+def _first_paragraph(tokens: Sequence[Token]) -> str:
     """The plain text of the first paragraph."""
     for index, token in enumerate(tokens):
         if token.type == "paragraph_open" and index + 1 < len(tokens):
@@ -317,9 +317,71 @@ def first_paragraph(tokens: Sequence[Token]) -> str:
     return ""
 
 
-def all_text(tokens: Sequence[Token]) -> str:
-    """The plain text of a whole document, one block a line."""
-    return "\n".join(plain_text(t) for t in tokens if t.type == "inline")
+HOLE = "\x00"
+"""Marks the places a page fills in. The parser turns NUL in any text into U+FFFD, so the
+rendered HTML holds no other."""
+
+
+class Prepared(NamedTuple):
+    """Markdown rendered once, with holes left for what depends on the page showing it."""
+
+    parts: tuple[str, ...]
+    """HTML between holes; odd items are the holes: 'L3' the fourth link's target, 'Bp2' and
+    'Ap2' notes at the start and end of block p2."""
+    hrefs: tuple[str, ...]
+    """The targets as written, by link hole."""
+    links: tuple[tuple[str, int], ...]
+    """Every link and image target with the 0-based line of its block, in order."""
+    text: str
+    """The plain text, one block a line."""
+    lead: str
+    """The plain text of the first paragraph."""
+
+
+class _Holes:
+    """Stands in for the notes of every anchor while rendering once."""
+
+    def __init__(self, side: str) -> None:
+        self.side = side
+
+    def get(self, anchor: str, default: str = "") -> str:
+        return f"{HOLE}{self.side}{anchor}{HOLE}"
+
+
+def prepare(tokens: Sequence[Token]) -> Prepared:
+    """Render tokens once; the page fills in links and notes later (see `fill`)."""
+    hrefs: list[str] = []
+
+    def hole(written: str) -> str:
+        hrefs.append(written)
+        return f"{HOLE}L{len(hrefs) - 1}{HOLE}"
+
+    env = {"href": hole, "before": _Holes("B"), "after": _Holes("A")}
+    html: str = _MD.renderer.render(list(tokens), _MD.options, env)
+    text = "\n".join(plain_text(t) for t in tokens if t.type == "inline")
+    return Prepared(tuple(html.split(HOLE)), tuple(hrefs), _links(tokens), text,
+                    _first_paragraph(tokens))
+
+
+def fill(
+    parts: Sequence[str],
+    hrefs: Sequence[str],
+    href: Callable[[str], str],
+    before: dict[str, str] | None = None,
+    after: dict[str, str] | None = None,
+) -> str:
+    """The HTML of prepared Markdown on one page. Every link target goes through `href` (so
+    links are relative to the page); `before`/`after` add trusted HTML inside the block with
+    that anchor."""
+    before, after = before or {}, after or {}
+    html = list(parts)
+    for index in range(1, len(html), 2):
+        side, key = html[index][0], html[index][1:]
+        if side == "L":
+            html[index] = escape_html(href(hrefs[int(key)]))
+        else:
+            html[index] = (before if side == "B" else after).get(key, "")
+    return "".join(html)
 
 
 def _link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
@@ -361,15 +423,3 @@ for _name in ("paragraph_open", "paragraph_close", "list_item_open", "list_item_
               "heading_open", "heading_close", "td_open", "td_close"):
     _MD.add_render_rule(_name, _notes_around(_name))
 
-
-def render(
-    tokens: Sequence[Token],
-    href: Callable[[str], str],
-    before: dict[str, str] | None = None,
-    after: dict[str, str] | None = None,
-) -> str:
-    """HTML for tokens. Every link target goes through `href` (so links are relative to the
-    page); `before`/`after` add trusted HTML inside the block with that anchor."""
-    env = {"href": href, "before": before or {}, "after": after or {}}
-    html: str = _MD.renderer.render(list(tokens), _MD.options, env)
-    return html

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import Literal
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -105,15 +105,23 @@ class Ref:
 
 @dataclass(frozen=True)
 class Markup:
-    """Markdown parsed once; rendered per page so that its links are relative to it."""
+    """Markdown rendered once, with holes for what depends on the page showing it: links
+    relative to that page, and notes at block anchors (see `markup.fill`)."""
 
     source: str
-    tokens: tuple[Any, ...] = field(repr=False, compare=False)
-    """markdown-it tokens, to be treated as read-only."""
-    refs: tuple[Ref, ...] = ()
-    """Every reference linked from the text, resolved."""
+    """The Markdown; dropped once its references are resolved."""
+    parts: tuple[str, ...] = field(repr=False)
+    """HTML between holes (`markup.Prepared.parts`)."""
+    hrefs: tuple[str, ...] = ()
+    """The link targets as written, by hole."""
+    links: tuple[tuple[str, int], ...] = ()
+    """Every link and image target with the 0-based line of its block."""
     text: str = ""
     """Plain text, for summaries and search."""
+    lead: str = ""
+    """The plain text of the first paragraph."""
+    refs: tuple[Ref, ...] = ()
+    """Every reference linked from the text, resolved."""
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
+
+from markdown_it.token import Token
 
 from . import markup
 from .errors import Problem
@@ -14,8 +17,13 @@ from .safeyaml import Pos, YMap
 
 def parse_markup(source: str) -> Markup:
     """Markdown parsed, its references not yet resolved."""
-    tokens = markup.parse(source)
-    return Markup(source, tuple(tokens), (), markup.all_text(tokens))
+    return prepared_markup(source, markup.parse(source))
+
+
+def prepared_markup(source: str, tokens: Sequence[Token]) -> Markup:
+    """Markup of parsed Markdown, its references not yet resolved."""
+    done = markup.prepare(tokens)
+    return Markup(source, done.parts, done.hrefs, done.links, done.text, done.lead)
 
 
 _LOOK_AHEAD = 50
@@ -50,7 +58,7 @@ def resolve_links(
         file_lines, end = ("",) * (start.line - 1) + tuple(source), None
     refs = []
     seen: dict[tuple[str, int], int] = {}
-    for href, line in markup.links(text.tokens):
+    for href, line in text.links:
         block = Pos(start.line + line, start.column if line == 0 else 1)
         last = end.line if end else len(file_lines)
         places = (_link_targets(file_lines, block, min(last, block.line + _LOOK_AHEAD), href)
@@ -64,7 +72,7 @@ def resolve_links(
             if exc.message:
                 problems.append(Problem(path, pos.line, pos.column, "error", exc.message,
                                         exc.hint))
-    return replace(text, refs=tuple(refs))
+    return replace(text, source="", refs=tuple(refs))
 
 
 def markdown_field(

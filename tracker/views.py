@@ -91,8 +91,8 @@ class Linker:
         if text is None:
             return Html("")
         refs = {r.written: r for r in text.refs}
-        return Html(markup.render(
-            text.tokens, lambda written: self.to(urls.of_ref(refs[written])), before, after))
+        return Html(markup.fill(
+            text.parts, text.hrefs, lambda written: self.to(urls.of_ref(refs[written])), before, after))
 
 
 @dataclass(frozen=True)
