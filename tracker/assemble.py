@@ -10,12 +10,13 @@ from .config import read_config
 from .documents import read_letter, read_page, read_update, slug_problem, with_body
 from .errors import Problem, did_you_mean, has_errors
 from .memo import Memo, cached
-from .model import Letter, Page, Site, Update
+from .model import Letter, Page, Site, SiteConfig, Update
 from .records import outline, read_record
 from .refs import Targets, update_title
 from .safeyaml import Pos, YList
 from .sources import Document, RawSite
 from .texts import resolve_links
+from .workers import share
 
 RESERVED_SLUGS = frozenset({
     "areas", "letters", "updates", "timeline", "search", "data", "assets", "pagefind",
@@ -86,19 +87,39 @@ def _targets_signature(targets: Targets) -> tuple[object, ...]:
             tuple(targets.pages.items()), targets.static, targets.broken, targets.drafts)
 
 
-def assemble(raw: RawSite, *, drafts: bool = True,
-             memo: Memo | None = None) -> tuple[Site | None, list[Problem]]:
+def _read_letters(docs: list[Document], config: SiteConfig, problems: list[Problem],
+                  memo: Memo | None, jobs: int) -> list[Letter]:
+    """The letters that can be read. The Markdown is the costliest part of a build: without a
+    memo it is shared across `jobs` processes."""
+    if memo is not None or jobs <= 1:
+        return _kept(cached(memo, d.path, (d, config), partial(read_letter, d, config, problems),
+                            problems) for d in docs)
+
+    def one(index: int) -> tuple[Letter | None, list[Problem]]:
+        found: list[Problem] = []
+        return read_letter(docs[index], config, found), found
+
+    letters = []
+    for letter, found in share(one, len(docs), jobs):
+        problems += found
+        if letter is not None:
+            letters.append(letter)
+    return letters
+
+
+def assemble(raw: RawSite, *, drafts: bool = True, memo: Memo | None = None,
+             jobs: int = 1) -> tuple[Site | None, list[Problem]]:
     """The validated site, or None when there are errors; every problem found either way.
 
     Without `drafts`, draft updates are left out, as if they did not exist. With a `memo`,
-    files that did not change are not parsed again."""
+    files that did not change are not parsed again; without, letters are read across `jobs`
+    processes."""
     problems: list[Problem] = []
     config = cached(memo, "config", (raw.config, raw.themes),
                     lambda: read_config(raw.config, problems, raw.themes), problems)
     docs = {d.path: d for d in (*raw.letters, *raw.updates, *raw.pages)}
 
-    letters = _kept(cached(memo, d.path, (d, config), partial(read_letter, d, config, problems),
-                           problems) for d in _valid_slugs(raw.letters, problems))
+    letters = _read_letters(_valid_slugs(raw.letters, problems), config, problems, memo, jobs)
     updates = _kept(cached(memo, d.path, (d,), partial(read_update, d, problems), problems)
                     for d in _valid_slugs(raw.updates, problems))
     pages = _kept(cached(memo, d.path, (d,), partial(read_page, d, problems), problems)

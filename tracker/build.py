@@ -11,25 +11,26 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-import jinja2
-
 from .assemble import assemble
 from .checks import policy_warnings
 from .errors import Problem, has_errors
 from .memo import Memo, cached
 from .model import Site
-from .pages import site_pages
-from .render import environment, render_pages, theme_static
+from .pages import page_makers
+from .produce import produce
+from .relations import relate
+from .render import environment, theme_static
 from .sources import FileCache, read_site
-from .write import Content, collect, write_site
+from .write import Abandon, Content, collect, staged, write_file
 
 
 def load_site(root: Path, today: dt.date, *, drafts: bool = True, cache: FileCache | None = None,
-              memo: Memo | None = None) -> tuple[Site | None, list[Problem]]:
+              memo: Memo | None = None, jobs: int = 1) -> tuple[Site | None, list[Problem]]:
     """The validated site (None on errors) and every problem, warnings included. The preview
-    passes its file cache and memo so that unchanged files are not read or parsed again."""
+    passes its file cache and memo so that unchanged files are not read or parsed again; a
+    one-off build parses letters across `jobs` processes."""
     raw, problems = read_site(root, cache)
-    site, found = assemble(raw, drafts=drafts, memo=memo)
+    site, found = assemble(raw, drafts=drafts, memo=memo, jobs=jobs)
     problems += found
     if has_errors(problems):
         return None, problems
@@ -55,25 +56,6 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return not has_errors(self.problems)
-
-
-def template_problem(root: Path, exc: jinja2.TemplateError) -> Problem:
-    """The template and line at fault: from a syntax error, else the innermost template frame."""
-    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
-    if filename is None:
-        trace = exc.__traceback__
-        while trace is not None:
-            code = trace.tb_frame.f_code
-            if code.co_filename.endswith(".html"):
-                filename, line = code.co_filename, trace.tb_lineno
-            trace = trace.tb_next
-        filename = filename or "themes"
-    try:
-        name = Path(filename).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        name = "themes/default/templates/" + Path(filename).name
-    return Problem(name, line or 1, 1, "error", f"template error: {exc.message or exc}",
-                   "fix the template, or remove it to use the default theme's")
 
 
 def out_problem(root: Path, out: Path) -> Problem | None:
@@ -129,25 +111,6 @@ def public_base(site: Site, base_url: str | None) -> str:
     return base if base.endswith("/") else base + "/"
 
 
-def render_site(
-    root: Path, today: dt.date, *, drafts: bool = False, base_url: str | None = None,
-) -> tuple[dict[str, Content], list[Problem]]:
-    """Every output file of the site at `root`, in memory (empty when there are errors)."""
-    from .exports import exports, sitemap
-
-    site, problems = load_site(root, today, drafts=drafts)
-    if site is None:
-        return {}, problems
-    base = public_base(site, base_url)
-    try:
-        html = render_pages(environment(root, site.config.theme), site_pages(site, today, base))
-    except jinja2.TemplateError as exc:
-        return {}, [*problems, template_problem(root, exc)]
-    exported = {**exports(site, today, base), "sitemap.xml": sitemap(base, sorted(html))}
-    files, clashes = output_files(root, site, html, exported)
-    return ({} if clashes else files), [*problems, *clashes]
-
-
 def build_site(
     root: Path,
     out: Path,
@@ -156,17 +119,43 @@ def build_site(
     drafts: bool = False,
     base_url: str | None = None,
     search: bool = True,
+    jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
-    """Check the site, then write it to `out` in one step; on errors `out` is untouched."""
+    """Check the site, then write it to `out` in one step; on errors `out` is untouched.
+
+    Pages and record feeds are made across `jobs` processes and written as they are made;
+    the files are the same whatever `jobs` is."""
+    from .exports import area_feed_makers, site_exports, sitemap
+
     problem = out_problem(root, out)
     if problem:
         return BuildResult([problem])
-    files, problems = render_site(root, today, drafts=drafts, base_url=base_url)
+    site, problems = load_site(root, today, drafts=drafts, jobs=jobs)
+    if site is None:
+        return BuildResult(problems)
+    base = public_base(site, base_url)
+    relations = relate(site)
+    pages = page_makers(site, today, base, relations=relations)
+    feeds = area_feed_makers(site, today, base, relations)
+    total = len(pages) + len(feeds)
+    files: dict[str, Content] = {}
+    with staged(out) as folder:
+        made = produce(root, folder, environment(root, site.config.theme), pages, feeds,
+                       jobs=jobs, progress=(lambda n: progress(n, total)) if progress else None)
+        exported = {**site_exports(site, today, base), **dict.fromkeys(made.feeds, b""),
+                    "sitemap.xml": sitemap(base, made.pages)}
+        files, clashes = output_files(root, site, dict.fromkeys(made.pages, b""), exported)
+        problems += made.problems + clashes
+        if has_errors(problems):
+            raise Abandon
+        written = {*made.pages, *made.feeds}
+        for path, content in files.items():
+            if path not in written:
+                write_file(folder, path, content)
+        if search:
+            index_search(folder)
     if has_errors(problems):
         return BuildResult(problems)
-    total = len(files)
-    write_site(out, files, finish=index_search if search else None,
-               progress=(lambda n: progress(n, total)) if progress else None)
-    pages = sum(path.endswith(".html") and not path.startswith("assets/") for path in files)
-    return BuildResult(problems, pages=pages, files=total)
+    pages_written = sum(p.endswith(".html") and not p.startswith("assets/") for p in files)
+    return BuildResult(problems, pages=pages_written, files=len(files))

@@ -110,9 +110,11 @@ def check(site: str, strict: bool, fmt: str, today: str | None) -> None:
 @click.option("--today", metavar="DATE", help="The build date (YYYY-MM-DD).")
 @click.option("--base-url", "base_url", metavar="URL",
               help="The published site's address, overriding site.yml.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes to build with (default: one per core); the output is the same.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
 def build(site: str, out: str | None, drafts: bool, today: str | None, base_url: str | None,
-          quiet: bool) -> None:
+          jobs: int | None, quiet: bool) -> None:
     """Check the site, then write it (the old output is replaced only on success)."""
     if base_url is not None and not base_url.startswith(("https://", "http://")):
         raise click.BadParameter("must start with https:// or http://", param_hint="--base-url")
@@ -123,11 +125,12 @@ def build(site: str, out: str | None, drafts: bool, today: str | None, base_url:
     started = time.perf_counter()
     from .build import build_site
     from .progress import Progress
+    from .workers import default_jobs
 
     gc.disable()  # a one-shot run: the model is acyclic, so cycle collection is wasted time
     with Progress(show) as progress:
         result = build_site(root, target, date, drafts=drafts, base_url=base_url,
-                            progress=progress.update)
+                            jobs=jobs or default_jobs(), progress=progress.update)
     report(result.problems, site)
     if not result.ok:
         click.echo(f"Build failed; the output in {target} was left as it was.", err=True)

@@ -9,7 +9,7 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -165,15 +165,22 @@ def area_feed(site: Site, today: dt.date, base_url: str, record: Record,
 def area_feeds(site: Site, today: dt.date, base_url: str, relations: Relations | None = None,
                memo: Memo | None = None) -> dict[str, bytes]:
     """areas/ID/feed.xml for each record; with a `memo`, only those whose inputs changed."""
+    return {path: make() for path, make in area_feed_makers(site, today, base_url, relations, memo)}
+
+
+def area_feed_makers(site: Site, today: dt.date, base_url: str,
+                     relations: Relations | None = None,
+                     memo: Memo | None = None) -> list[tuple[str, Callable[[], bytes]]]:
+    """The path of each record's feed and what makes it, not yet called."""
     related = (relations or relate(site)).related_updates
     updates = {update.slug: update for update in site.updates}
-    found = {}
-    for record in site.records:
+
+    def make(record: Record) -> bytes:
         mentions = [updates[slug] for slug in related.get(record.id, ())]
-        found[urls.area_feed(record.id)] = cached(
-            memo, ("feed", record.id, base_url, today), (record, site.config, *mentions),
-            partial(area_feed, site, today, base_url, record, mentions))
-    return found
+        return cached(memo, ("feed", record.id, base_url, today), (record, site.config, *mentions),
+                      partial(area_feed, site, today, base_url, record, mentions))
+
+    return [(urls.area_feed(record.id), partial(make, record)) for record in site.records]
 
 
 def sitemap(base_url: str, page_paths: list[str]) -> bytes:

@@ -18,14 +18,14 @@ from pathlib import Path
 
 import jinja2
 
-from .build import load_site, output_files, public_base, template_problem
+from .build import load_site, output_files, public_base
 from .errors import Problem, has_errors
 from .exports import SITE_EXPORTS, area_feeds, site_exports, sitemap
 from .memo import Memo
 from .model import Site
 from .pages import site_pages
 from .relations import relate
-from .render import environment, render_pages, theme_signature
+from .render import environment, render_pages, template_problem, theme_signature
 from .sources import FileCache
 from .write import Content
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -14,6 +14,7 @@ from markupsafe import escape
 from . import urls
 from .memo import Memo, cached
 from .model import Letter, Poll, Record, Site, Update
+from .model import Page as PlainPage
 from .relations import Relations, relate
 from .views import (
     Context,
@@ -310,13 +311,13 @@ def not_found_page(ctx: Context) -> Page:
                                     stylesheet=urls.absolute(base, urls.STYLESHEET)), view)
 
 
-def plain_pages(ctx: Context) -> list[Page]:
-    pages = []
-    for item in ctx.site.pages:
-        path = urls.page(item.slug)
-        view = ListView(Linker(path).html(item.body))
-        pages.append(Page("page.html", frame(ctx, path, item.title, current=path), view))
-    return pages
+def plain_page(ctx: Context, item: PlainPage) -> Page:
+    path = urls.page(item.slug)
+    view = ListView(Linker(path).html(item.body))
+    return Page("page.html", frame(ctx, path, item.title, current=path), view)
+
+
+PageMaker = Callable[[], Page]
 
 
 def site_pages(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
@@ -325,6 +326,13 @@ def site_pages(site: Site, today: dt.date, base_url: str, memo: Memo | None = No
 
     With a `memo`, a page whose inputs are the same objects as last time is not built again:
     each page names what it reads (the frame reads the configuration and the plain pages)."""
+    return [make() for make in page_makers(site, today, base_url, memo, relations)]
+
+
+def page_makers(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
+                relations: Relations | None = None) -> list[PageMaker]:
+    """What makes each page of `site_pages`, not yet called, so that the pages can be shared
+    out and each dropped once written."""
     relations = relations or relate(site)
     ctx = Context(site, relations, today, base_url, {r.id: r for r in site.records},
                   {u.slug: u for u in site.updates})
@@ -334,38 +342,43 @@ def site_pages(site: Site, today: dt.date, base_url: str, memo: Memo | None = No
               tuple((r.id, r.title) for r in site.records),
               tuple((u.slug, u.title) for u in site.updates))
 
-    def one(name: Hashable, inputs: tuple[object, ...], build: Callable[[], Page]) -> Page:
-        return cached(memo, ("page", name, base_url, today), inputs, build)
+    def one(name: Hashable, inputs: Callable[[], Iterable[object]],
+            build: Callable[[], Page]) -> PageMaker:
+        return lambda: cached(memo, ("page", name, base_url, today), tuple(inputs()), build)
 
-    def many(name: str, inputs: tuple[object, ...], build: Callable[[], list[Page]]) -> list[Page]:
-        return cached(memo, ("pages", name, base_url, today), inputs, build)
+    def letter(x: Letter) -> PageMaker:
+        def inputs() -> Iterator[object]:
+            yield from (x, *frame)
+            yield from (r for p in x.points for r in site.tracked_points.get((x.slug, p.id), ()))
 
-    def letter(x: Letter) -> Page:
-        tracking = (r for p in x.points for r in site.tracked_points.get((x.slug, p.id), ()))
         cited = relations.cited_letters.get(x.slug, ())
-        return one(("letter", x.slug, cited), (x, *frame, *tracking), partial(letter_page, ctx, x))
+        return one(("letter", x.slug, cited), inputs, partial(letter_page, ctx, x))
 
-    def area(r: Record) -> Page:
-        letters = (site.letter_by_slug[t.target] for t in r.tracks)
-        related = (ctx.updates[s] for s in relations.related_updates.get(r.id, ()))
-        return one(("area", r.id), (r, *frame, *letters, *related), partial(area_page, ctx, r))
+    def area(r: Record) -> PageMaker:
+        def inputs() -> Iterator[object]:
+            yield from (r, *frame)
+            yield from (site.letter_by_slug[t.target] for t in r.tracks)
+            yield from (ctx.updates[s] for s in relations.related_updates.get(r.id, ()))
 
-    def update(u: Update) -> Page:
-        about = (ctx.records[i] for i in u.about)
-        return one(("update", u.slug), (u, *frame, *about), partial(update_page, ctx, u))
+        return one(("area", r.id), inputs, partial(area_page, ctx, r))
+
+    def update(u: Update) -> PageMaker:
+        return one(("update", u.slug), lambda: (u, *frame, *(ctx.records[i] for i in u.about)),
+                   partial(update_page, ctx, u))
 
     return [
-        one("home", (*frame, *site.letters, *site.records, *site.updates[:LATEST_UPDATES]),
-            partial(home_page, ctx)),
-        one("letters", (*frame, *site.letters, *site.records), partial(letters_page, ctx)),
+        one("home", lambda: (*frame, *site.letters, *site.records,
+                             *site.updates[:LATEST_UPDATES]), partial(home_page, ctx)),
+        one("letters", lambda: (*frame, *site.letters, *site.records), partial(letters_page, ctx)),
         *(letter(x) for x in site.letters),
-        *(one(("updates", number, len(chunks)), (*frame, *chunk),
+        *(one(("updates", number, len(chunks)), partial(tuple, (*frame, *chunk)),
               partial(updates_page, ctx, number, len(chunks), chunk))
           for number, chunk in enumerate(chunks, start=1)),
         *(update(u) for u in site.updates),
         *(area(r) for r in site.records),
-        one("timeline", (*frame, *site.records), partial(timeline_page, ctx)),
-        one(("search", titles), frame, partial(search_page, ctx)),
-        *many("plain", frame, partial(plain_pages, ctx)),
-        one("404", frame, partial(not_found_page, ctx)),
+        one("timeline", lambda: (*frame, *site.records), partial(timeline_page, ctx)),
+        one(("search", titles), lambda: frame, partial(search_page, ctx)),
+        *(one(("plain", x.slug), partial(tuple, (x, *frame)), partial(plain_page, ctx, x))
+          for x in site.pages),
+        one("404", lambda: frame, partial(not_found_page, ctx)),
     ]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jinja2
 
+from .errors import Problem
 from .memo import Memo, cached
 from .views import Page
 
@@ -47,17 +48,37 @@ def render_pages(env: jinja2.Environment, pages: list[Page], memo: Memo | None =
     """Output path → HTML bytes for every page; with a `memo`, a page whose view is the same
     object as last time (and whose theme did not change) is not rendered again."""
     templates: dict[str, jinja2.Template] = {}
-
-    def render(page: Page) -> bytes:
-        template = templates.get(page.template) or templates.setdefault(
-            page.template, env.get_template(page.template))
-        return template.render(page=page.frame, view=page.view).encode()
-
     return {
         page.frame.path: cached(memo, ("html", page.frame.path, theme_version), (page,),
-                                partial(render, page))
+                                partial(render_page, env, page, templates))
         for page in pages
     }
+
+
+def render_page(env: jinja2.Environment, page: Page, templates: dict[str, jinja2.Template]) -> bytes:
+    """A page's HTML; `templates` keeps each template once loaded (loading checks the files)."""
+    template = templates.get(page.template) or templates.setdefault(
+        page.template, env.get_template(page.template))
+    return template.render(page=page.frame, view=page.view).encode()
+
+
+def template_problem(root: Path, exc: jinja2.TemplateError) -> Problem:
+    """The template and line at fault: from a syntax error, else the innermost template frame."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if filename is None:
+        trace = exc.__traceback__
+        while trace is not None:
+            code = trace.tb_frame.f_code
+            if code.co_filename.endswith(".html"):
+                filename, line = code.co_filename, trace.tb_lineno
+            trace = trace.tb_next
+        filename = filename or "themes"
+    try:
+        name = Path(filename).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        name = "themes/default/templates/" + Path(filename).name
+    return Problem(name, line or 1, 1, "error", f"template error: {exc.message or exc}",
+                   "fix the template, or remove it to use the default theme's")
 
 
 def theme_signature(site_root: Path, theme: str) -> tuple[tuple[str, int, int], ...]:

@@ -7,7 +7,8 @@ import os
 import posixpath
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import Problem
@@ -53,35 +54,45 @@ def collect(
     return files, problems
 
 
-def write_site(out: Path, files: Mapping[str, Content],
-               finish: Callable[[Path], None] | None = None,
-               progress: Callable[[int], None] | None = None) -> None:
-    """Write `files` into a fresh folder beside `out`, run `finish` on it, then swap it in.
+class Abandon(Exception):
+    """Raised inside `staged` to drop what was written and leave the output as it was."""
 
-    If anything fails, the folder is removed and `out` is left as it was.
-    """
+
+@contextmanager
+def staged(out: Path) -> Iterator[Path]:
+    """A fresh folder beside `out` to write into, swapped in for `out` when the block ends.
+
+    If the block fails (or raises `Abandon`), the folder is removed and `out` is left as it
+    was; `Abandon` goes no further."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
-        made: set[Path] = set()
-        for count, (path, content) in enumerate(sorted(files.items()), start=1):
-            target = staging / path
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            if isinstance(content, Path):
-                shutil.copyfile(content, target)
-            else:
-                target.write_bytes(content)
-            if progress:
-                progress(count)
-        if finish:
-            finish(staging)
+        yield staging
         _swap(staging, out)
+    except Abandon:
+        shutil.rmtree(staging, ignore_errors=True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def write_file(folder: Path, path: str, content: Content) -> None:
+    """One output file, its folders made as needed."""
+    target = folder / path
+    try:
+        _put(target, content)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _put(target, content)
+
+
+def _put(target: Path, content: Content) -> None:
+    if isinstance(content, Path):
+        shutil.copyfile(content, target)
+    else:
+        with open(target, "xb") as file:
+            file.write(content)
 
 
 def _swap(staging: Path, out: Path) -> None:

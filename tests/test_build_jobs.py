@@ -1,0 +1,73 @@
+"""`tracker build --jobs N`: letters, pages and feeds are shared across processes, and the
+files written are the same whatever N is (issue 6)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import build, tree_bytes, write_files
+
+from tracker import workers
+
+REPO = Path(__file__).resolve().parents[1]
+LETTERS = 150
+"""Enough letters (and so pages and feeds) for every stage to be shared out."""
+
+
+@pytest.fixture(scope="module")
+def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("generated") / "site"
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), str(root),
+                    "--letters", str(LETTERS)], check=True, capture_output=True)
+    return root
+
+
+def test_any_number_of_jobs_writes_the_same_files(big_site: Path, tmp_path: Path) -> None:
+    trees = {}
+    for jobs in (1, 2, 3):
+        result = build(big_site, tmp_path / f"out-{jobs}", "--jobs", str(jobs))
+        assert result.exit_code == 0, result.stderr
+        trees[jobs] = tree_bytes(tmp_path / f"out-{jobs}")
+    assert len(trees[1]) > 4 * workers.CHUNK, "too few files for the work to be shared out"
+    assert sum(p.startswith("pagefind/") for p in trees[1]) > 10
+    assert trees[1] == trees[2] == trees[3]
+
+
+def test_work_is_shared_across_processes_in_order() -> None:
+    found = list(workers.share(lambda i: (i, os.getpid()), 5 * workers.CHUNK, 2))
+    assert [i for i, _ in found] == list(range(5 * workers.CHUNK))
+    processes = {pid for _, pid in found}
+    assert len(processes) == 2 and os.getpid() not in processes
+
+
+def test_a_little_work_stays_in_this_process() -> None:
+    assert {pid for pid in workers.share(lambda i: os.getpid(), 10, 2)} == {os.getpid()}
+
+
+def test_a_template_error_in_a_shared_build_is_reported_once(big_site: Path,
+                                                               tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    subprocess.run(["cp", "-r", str(big_site), str(site)], check=True)
+    write_files(site, {
+        "site.yml": (big_site / "site.yml").read_text() + "theme: mine\n",
+        "themes/mine/templates/area.html": "{% extends 'base.html' %}\n{% block main %}\n"
+                                           "{{ view.nothing_here }}\n{% endblock %}\n",
+    })
+    out = tmp_path / "out"
+    result = build(site, out, "--jobs", "2")
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"{site}/themes/mine/templates/area.html:3:1: error: template error:")
+    assert not out.exists() and not list(tmp_path.glob(".out.*")), "nothing is left behind"
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_jobs_must_be_a_positive_number(big_site: Path, tmp_path: Path, jobs: str) -> None:
+    result = build(big_site, tmp_path / "out", "--jobs", jobs)
+    assert result.exit_code == 2
+    assert "--jobs" in result.stderr

@@ -1,0 +1,77 @@
+"""Pages and record feeds made and written straight into the output folder, one at a time and
+shared across processes: the model is built once, each page is dropped once written, so a
+build's memory does not grow with its output."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .errors import Problem
+from .pages import PageMaker
+from .render import render_page, template_problem
+from .workers import share
+from .write import write_file
+
+FeedMaker = tuple[str, Callable[[], bytes]]
+"""An output path and what makes its bytes."""
+
+
+@dataclass
+class Produced:
+    """What was written, and the problems that stopped the rest."""
+
+    pages: list[str] = field(default_factory=list)
+    """Output paths of the HTML pages."""
+    feeds: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def produce(
+    root: Path,
+    folder: Path,
+    env: jinja2.Environment,
+    pages: Sequence[PageMaker],
+    feeds: Sequence[FeedMaker],
+    *,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> Produced:
+    """Make every page and feed, and write each into `folder`, across `jobs` processes.
+
+    The same files are written whatever `jobs` is. A template error is reported once, with
+    its template and line."""
+    templates: dict[str, jinja2.Template] = {}
+    for name in env.list_templates(extensions=["html"]):
+        with contextlib.suppress(jinja2.TemplateError):  # reported when a page uses it
+            templates[name] = env.get_template(name)
+
+    def make(index: int) -> tuple[str, Problem | None]:
+        try:
+            if index < len(pages):
+                page = pages[index]()
+                path, content = page.frame.path, render_page(env, page, templates)
+            else:
+                path, build = feeds[index - len(pages)]
+                content = build()
+        except jinja2.TemplateError as exc:
+            return "", template_problem(root, exc)
+        write_file(folder, path, content)
+        return path, None
+
+    done = Produced()
+    for count, (path, problem) in enumerate(share(make, len(pages) + len(feeds), jobs), 1):
+        if problem is not None:
+            if problem not in done.problems:
+                done.problems.append(problem)
+        elif count <= len(pages):
+            done.pages.append(path)
+        else:
+            done.feeds.append(path)
+        if progress:
+            progress(count)
+    return done
