@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,11 @@ def test_any_number_of_jobs_writes_the_same_files(big_site: Path, tmp_path: Path
 
 
 def test_work_is_shared_across_processes_in_order() -> None:
-    found = list(workers.share(lambda i: (i, os.getpid()), 5 * workers.CHUNK, 2))
+    def task(index: int) -> tuple[int, int]:
+        time.sleep(0.002)  # long enough that both processes are started before the work is done
+        return index, os.getpid()
+
+    found = list(workers.share(task, 5 * workers.CHUNK, 2))
     assert [i for i, _ in found] == list(range(5 * workers.CHUNK))
     processes = {pid for _, pid in found}
     assert len(processes) == 2 and os.getpid() not in processes
