@@ -56,7 +56,7 @@ def read_letter(doc: Document, config: SiteConfig, problems: list[Problem]) -> L
     subject, visit_dates = fields.text("subject") or "", fields.dates("visit_dates")
     if not fields.ok or title is None or date is None:
         return None
-    body = prepared_markup(doc.body, tokens)
+    body = replace(prepared_markup(doc.body, tokens), text="")  # nothing shows a letter's plain text
     return Letter(
         slug=doc.slug, path=doc.path, title=title, date=date, inspectorate=inspectorate,
         kind=kind, subject=subject, visit_dates=visit_dates, inspectors=inspectors,

@@ -325,9 +325,10 @@ rendered HTML holds no other."""
 class Prepared(NamedTuple):
     """Markdown rendered once, with holes left for what depends on the page showing it."""
 
-    parts: tuple[str, ...]
-    """HTML between holes; odd items are the holes: 'L3' the fourth link's target, 'Bp2' and
-    'Ap2' notes at the start and end of block p2."""
+    html: str
+    """The HTML with holes between NULs: 'L3' the fourth link's target, 'Bp2' and 'Ap2' notes
+    at the start and end of block p2. One string, not a list: a national site holds
+    100,000 letters in memory."""
     hrefs: tuple[str, ...]
     """The targets as written, by link hole."""
     links: tuple[tuple[str, int], ...]
@@ -359,12 +360,11 @@ def prepare(tokens: Sequence[Token]) -> Prepared:
     env = {"href": hole, "before": _Holes("B"), "after": _Holes("A")}
     html: str = _MD.renderer.render(list(tokens), _MD.options, env)
     text = "\n".join(plain_text(t) for t in tokens if t.type == "inline")
-    return Prepared(tuple(html.split(HOLE)), tuple(hrefs), _links(tokens), text,
-                    _first_paragraph(tokens))
+    return Prepared(html, tuple(hrefs), _links(tokens), text, _first_paragraph(tokens))
 
 
 def fill(
-    parts: Sequence[str],
+    prepared: str,
     hrefs: Sequence[str],
     href: Callable[[str], str],
     before: dict[str, str] | None = None,
@@ -374,7 +374,7 @@ def fill(
     links are relative to the page); `before`/`after` add trusted HTML inside the block with
     that anchor."""
     before, after = before or {}, after or {}
-    html = list(parts)
+    html = prepared.split(HOLE)
     for index in range(1, len(html), 2):
         side, key = html[index][0], html[index][1:]
         if side == "L":

@@ -110,8 +110,8 @@ class Markup:
 
     source: str
     """The Markdown; dropped once its references are resolved."""
-    parts: tuple[str, ...] = field(repr=False)
-    """HTML between holes (`markup.Prepared.parts`)."""
+    html: str = field(repr=False)
+    """The HTML with holes (`markup.Prepared.html`)."""
     hrefs: tuple[str, ...] = ()
     """The link targets as written, by hole."""
     links: tuple[tuple[str, int], ...] = ()

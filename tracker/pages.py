@@ -13,7 +13,7 @@ from markupsafe import escape
 
 from . import urls
 from .memo import Memo, cached
-from .model import Letter, Poll, Record, Site, Update
+from .model import Entry, Letter, Poll, Record, Site, Update
 from .model import Page as PlainPage
 from .relations import Relations, relate
 from .views import (
@@ -36,6 +36,8 @@ from .views import (
 )
 
 UPDATES_PER_PAGE = 10
+TIMELINE_PER_PAGE = 100
+"""Events on a page of the timeline: a national site has hundreds of thousands."""
 LATEST_UPDATES = 5
 CHART_LINE_CHARS = 28
 """The longest line of words in a poll chart: fits 320 px at the body's text size."""
@@ -140,6 +142,19 @@ class TimelineEvent:
     record: Link
     action: str
     entry: EntryView
+
+
+@dataclass(frozen=True)
+class TimelineView:
+    events: tuple[TimelineEvent, ...]
+    number: int
+    pages: int
+    previous: str
+    next: str
+
+
+Event = tuple[Record, str, Entry]
+"""A dated step on the timeline: its record, the sub-action's title (else ''), the entry."""
 
 
 @dataclass(frozen=True)
@@ -270,19 +285,31 @@ def updates_page(ctx: Context, number: int, pages: int, chunk: tuple[Update, ...
                 view)
 
 
-def timeline_page(ctx: Context) -> Page:
-    link = Linker(urls.TIMELINE)
-    view = partial(entry_view, link=link, base_url=ctx.base_url)
-    events = []
-    for record in ctx.site.records:
-        here = Link(record.title, link.to(urls.area(record.id)))
-        events += [(e.date, TimelineEvent(here, "", view(e))) for e in record.timeline]
+def timeline_chunks(site: Site) -> list[tuple[Event, ...]]:
+    """Every dated step of every record, newest first (same-day steps in file order), as they
+    fall on the pages of the timeline."""
+    events: list[Event] = []
+    for record in site.records:
+        events += [(record, "", entry) for entry in record.timeline]
         for action in record.actions:
-            events += [(e.date, TimelineEvent(here, action.title, view(e)))
-                       for e in action.timeline]
-    ordered = tuple(event for _, event in sorted(events, key=lambda x: x[0], reverse=True))
-    return Page("timeline.html", frame(ctx, urls.TIMELINE, "Timeline", feed=urls.FEED,
-                                       current=urls.TIMELINE), ordered)
+            events += [(record, action.title, entry) for entry in action.timeline]
+    events.sort(key=lambda event: event[2].date, reverse=True)
+    return [tuple(events[i:i + TIMELINE_PER_PAGE])
+            for i in range(0, len(events), TIMELINE_PER_PAGE)] or [()]
+
+
+def timeline_page(ctx: Context, number: int, pages: int, chunk: tuple[Event, ...]) -> Page:
+    """Page `number` of the timeline."""
+    path = urls.timeline_page(number)
+    link = Linker(path)
+    view = partial(entry_view, link=link, base_url=ctx.base_url)
+    events = tuple(TimelineEvent(Link(record.title, link.to(urls.area(record.id))), action,
+                                 view(entry)) for record, action, entry in chunk)
+    title = "Timeline" if number == 1 else f"Timeline, page {number} of {pages}"
+    return Page("timeline.html", frame(ctx, path, title, feed=urls.FEED, current=urls.TIMELINE),
+                TimelineView(events, number, pages,
+                             link.to(urls.timeline_page(number - 1)) if number > 1 else "",
+                             link.to(urls.timeline_page(number + 1)) if number < pages else ""))
 
 
 def _index_lists(ctx: Context, link: Linker) -> ListView:
@@ -338,6 +365,7 @@ def page_makers(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
                   {u.slug: u for u in site.updates})
     frame = (site.config, *site.pages)
     chunks = update_chunks(site)
+    steps = cached(memo, "timeline", site.records, partial(timeline_chunks, site))
     titles = (tuple((x.slug, x.title) for x in site.letters),
               tuple((r.id, r.title) for r in site.records),
               tuple((u.slug, u.title) for u in site.updates))
@@ -376,7 +404,9 @@ def page_makers(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
           for number, chunk in enumerate(chunks, start=1)),
         *(update(u) for u in site.updates),
         *(area(r) for r in site.records),
-        one("timeline", lambda: (*frame, *site.records), partial(timeline_page, ctx)),
+        *(one(("timeline", number, len(steps)), lambda: (*frame, *site.records),
+              partial(timeline_page, ctx, number, len(steps), chunk))
+          for number, chunk in enumerate(steps, start=1)),
         one(("search", titles), lambda: frame, partial(search_page, ctx)),
         *(one(("plain", x.slug), partial(tuple, (x, *frame)), partial(plain_page, ctx, x))
           for x in site.pages),

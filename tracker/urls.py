@@ -41,6 +41,11 @@ def updates_page(number: int) -> str:
     return UPDATES if number == 1 else f"updates/page/{number}/index.html"
 
 
+def timeline_page(number: int) -> str:
+    """The n-th page of the timeline (1 is the timeline itself)."""
+    return TIMELINE if number == 1 else f"timeline/page/{number}/index.html"
+
+
 def area(record_id: str) -> str:
     return f"areas/{record_id}/index.html"
 

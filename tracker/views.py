@@ -92,7 +92,7 @@ class Linker:
             return Html("")
         refs = {r.written: r for r in text.refs}
         return Html(markup.fill(
-            text.parts, text.hrefs, lambda written: self.to(urls.of_ref(refs[written])), before, after))
+            text.html, text.hrefs, lambda written: self.to(urls.of_ref(refs[written])), before, after))
 
 
 @dataclass(frozen=True)
