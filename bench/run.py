@@ -63,6 +63,9 @@ def mkdocs_copy(site: Path, into: Path) -> Path:
     return into
 
 
+PAGEFIND = "… of which the Pagefind index"
+
+
 def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
     """(wall seconds, peak MB) of one run of `command`."""
     with tempfile.NamedTemporaryFile("r") as report:
@@ -88,8 +91,14 @@ def main() -> None:
             "floor": ([python, str(HERE / "floor.py"), str(site), str(out)], None),
             "floor, 2 processes": ([python, str(HERE / "floor.py"), str(site), str(out),
                                     "--jobs", "2"], None),
+            "tracker build --jobs 1": ([python, "-m", "tracker", "build", "--site", str(site),
+                                        "--out", str(out), "--today", "2026-01-01", "-q",
+                                        "--jobs", "1"], None),
             "tracker build": ([python, "-m", "tracker", "build", "--site", str(site), "--out",
                                str(out), "--today", "2026-01-01", "-q"], None),
+            # run again on the output just built: the share of the build that is Pagefind's
+            PAGEFIND: ([python, "-m", "pagefind", "--site", str(out), "--keep-index-url",
+                        "--silent"], None),
         }
         if not args.no_peers:
             peer = str(peers_python())
@@ -101,7 +110,8 @@ def main() -> None:
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in tools}
         for _ in range(args.runs):
             for name, (command, cwd) in tools.items():
-                shutil.rmtree(out, ignore_errors=True)
+                if name != PAGEFIND:
+                    shutil.rmtree(out, ignore_errors=True)
                 results[name].append(timed(command, cwd))
         floor = statistics.median(s for s, _ in results["floor"])
         print(f"{args.letters} letters, {args.runs} runs each, {os.cpu_count()} cores, "

@@ -3,6 +3,7 @@ promises of SPEC 9 are in test_build_promises.py, links in test_build_links.py."
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -275,3 +276,34 @@ def test_plain_page_is_rendered_and_in_the_navigation(full):
     home = page(full, "index.html")
     nav = home.one("nav")
     assert "about/index.html" in home.targets(nav)
+
+
+def test_a_long_timeline_is_paged_newest_first(tmp_path):
+    """100 steps a page, like the updates list; following 'Older steps' reaches every step."""
+    steps = "".join(f"  - date: {dt.date(2020, 1, 1) + dt.timedelta(days=n)}\n"
+                    "    status: in-progress\n    evidence: [letter:herts-2023#P1]\n"
+                    for n in range(230))
+    site = write_files(tmp_path / "site", {
+        **FULL_SITE,
+        "content/actions/long-story.yml": "title: A long story\ntracks: [letter:herts-2023#P1]\n"
+                                          f"timeline:\n{steps}",
+    })
+    out = tmp_path / "out"
+    ok(build(site, out))
+    path, seen, titles = "timeline/index.html", [], []
+    while True:
+        timeline = page(out, path)
+        entries = [li for li in timeline.main.inside("li") if li.inside("time")]
+        seen += [li.inside("time")[0].attrs["datetime"] for li in entries]
+        titles.append(timeline.one("h1").text)
+        older = [e for e in timeline.main.inside("a") if e.attrs.get("rel") == "next"]
+        if not older:
+            break
+        assert len(entries) == 100
+        path = timeline.target(older[0].attrs["href"])
+        newer = [e for e in page(out, path).main.inside("a") if e.attrs.get("rel") == "prev"]
+        assert page(out, path).target(newer[0].attrs["href"]) == timeline.path
+    assert path == "timeline/page/3/index.html"
+    assert titles == ["Timeline", "Timeline, page 2 of 3", "Timeline, page 3 of 3"]
+    assert len(seen) == 230 + 5 and sorted(seen, reverse=True) == seen
+    assert "2020-01-01" in seen and "2020-08-17" in seen
