@@ -73,7 +73,7 @@ def _blocks_and_points(
     for b in found.blocks:
         line = doc.body_line + b.line
         point_id = b.point.id if b.point else ""
-        blocks.append(Block(b.anchor, b.kind, line, b.text, point_id))
+        blocks.append(Block(b.anchor, b.kind, line, point_id))
         if not b.point:
             continue
         if point_id in anchors:

@@ -73,7 +73,7 @@ class SiteConfig:
         return {s.id: s for s in self.statuses}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ref:
     """A resolved reference to a letter, point, paragraph, update, record, page or URL."""
 
@@ -103,7 +103,7 @@ class Ref:
         return self.kind in ("letter", "point", "paragraph")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Markup:
     """Markdown rendered once, with holes for what depends on the page showing it: links
     relative to that page, and notes at block anchors (see `markup.fill`)."""
@@ -124,7 +124,7 @@ class Markup:
     """Every reference linked from the text, resolved."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """A heading, paragraph, list item or table row of a letter."""
 
@@ -133,13 +133,11 @@ class Block:
     kind: str
     """heading, paragraph, item or row."""
     line: int
-    text: str
-    """Plain text."""
     point: str = ""
     """The id of the point this block is, else ''."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Point:
     """A priority area or improvement point named in a letter."""
 
@@ -199,20 +197,20 @@ class Letter:
         return {b.anchor: b for b in self.blocks}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PollResult:
     label: str
     count: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Poll:
     question: str
     responses: int | None
     results: tuple[PollResult, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Update:
     """A forum update."""
 
@@ -229,7 +227,7 @@ class Update:
     body: Markup
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """A plain page such as About."""
 
@@ -239,7 +237,7 @@ class Page:
     body: Markup
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One dated step in a timeline."""
 
@@ -252,7 +250,7 @@ class Entry:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Action:
     """A sub-action of a record."""
 
@@ -282,7 +280,7 @@ class Action:
         return moves[-1].due if moves else self.due
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """An action record: what was done about one or more points."""
 

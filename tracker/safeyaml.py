@@ -152,6 +152,11 @@ class _Converter:
             # Not a valid value of its type (2023-02-30, or an explicit `!!bool x`,
             # `!!timestamp x`, `!!int ""`, which PyYAML fails on with Key/Index/AttributeError).
             return str(node.value)
+        finally:
+            # The constructor remembers every node it has built, which would keep each
+            # file's parse tree alive for good (33,000 nodes for 1,000 letters).
+            _constructor.constructed_objects.clear()
+            _constructor.recursive_objects.clear()
         return value
 
 
