@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -189,7 +190,7 @@ class _LetterWalk:
         return self._block(token, "heading", None)
 
     def _block(self, token: Token, kind: str, source: tuple[KindSpec, str] | None) -> BlockFound:
-        anchor = f"p{len(self.found.blocks) + 1}"
+        anchor = sys.intern(f"p{len(self.found.blocks) + 1}")  # shared by every letter
         block = BlockFound(anchor, kind, token.map[0] if token.map else 0)
         token.meta["anchor"] = anchor
         token.attrSet("id", anchor)

@@ -23,7 +23,7 @@ def parse_markup(source: str) -> Markup:
 def prepared_markup(source: str, tokens: Sequence[Token]) -> Markup:
     """Markup of parsed Markdown, its references not yet resolved."""
     done = markup.prepare(tokens)
-    return Markup(source, done.html, done.hrefs, done.links, done.text, done.lead)
+    return Markup(source, Markup.pack(done.html), done.hrefs, done.links, done.text, done.lead)
 
 
 _LOOK_AHEAD = 50
