@@ -9,6 +9,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import Problem
@@ -17,6 +18,7 @@ Content = bytes | Path
 """Bytes to write, or a source file to copy."""
 
 
+@lru_cache(maxsize=1 << 16)  # the preview checks the same paths on every rebuild
 def unsafe_path(path: str) -> bool:
     """True when an output path is absolute, empty or climbs out of the output folder."""
     normal = posixpath.normpath(path)
