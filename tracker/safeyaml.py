@@ -24,7 +24,7 @@ _PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in (
 """The only YAML types a site file may hold; other tags (!!binary, !!python/…) are refused."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pos:
     """A place in a file: 1-based line and column."""
 
@@ -34,6 +34,8 @@ class Pos:
 
 class YMap(dict[str, Any]):
     """A YAML mapping that remembers where it, each key and each value stand."""
+
+    __slots__ = ("pos", "key_pos", "value_pos", "value_end", "lines")  # millions, at scale
 
     def __init__(self, pos: Pos, lines: tuple[str, ...] = ()) -> None:
         super().__init__()
@@ -53,9 +55,13 @@ class YMap(dict[str, Any]):
 class Unread(YMap):
     """Stands in for a file that could not be read: its problem is already reported."""
 
+    __slots__ = ()
+
 
 class YList(list[Any]):
     """A YAML sequence that remembers where it and each item stand."""
+
+    __slots__ = ("pos", "item_pos")
 
     def __init__(self, pos: Pos) -> None:
         super().__init__()
