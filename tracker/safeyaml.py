@@ -7,6 +7,7 @@ place, before any value is built, so hostile files are cheap to reject.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -70,7 +71,13 @@ class YList(list[Any]):
 
 
 def _pos(mark: Any, line_offset: int = 0) -> Pos:
-    return Pos(mark.line + 1 + line_offset, mark.column + 1)
+    return _shared_pos(mark.line + 1 + line_offset, mark.column + 1)
+
+
+@lru_cache(maxsize=1 << 16)
+def _shared_pos(line: int, column: int) -> Pos:
+    """One Pos for each place: files have the same few thousand, and each key has three."""
+    return Pos(line, column)
 
 
 def located_error(path: str, pos: Pos, message: str, hint: str = "") -> ProblemError:
@@ -146,7 +153,7 @@ class _Converter:
     def _value_pos(self, node: yaml.Node) -> Pos:
         pos = _pos(node.start_mark, self.offset)
         if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
-            return Pos(pos.line + 1, 1)
+            return _shared_pos(pos.line + 1, 1)
         return pos
 
     @staticmethod
