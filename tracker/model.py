@@ -109,8 +109,8 @@ class Markup:
     """Markdown rendered once, with holes for what depends on the page showing it: links
     relative to that page, and notes at block anchors (see `markup.fill`)."""
 
-    source: str
-    """The Markdown; dropped once its references are resolved."""
+    places: tuple[tuple[int, int], ...]
+    """Where each link target is written (line, column), counted from the text's start."""
     packed: bytes = field(repr=False)
     """The HTML with holes (`markup.Prepared.html`), compressed: a national site keeps
     100,000 letters in memory, and their HTML shrinks to a third."""

@@ -21,9 +21,12 @@ def parse_markup(source: str) -> Markup:
 
 
 def prepared_markup(source: str, tokens: Sequence[Token]) -> Markup:
-    """Markup of parsed Markdown, its references not yet resolved."""
+    """Markup of parsed Markdown, its references not yet resolved. Where each link target is
+    written is found now, so that the source need not be kept."""
     done = markup.prepare(tokens)
-    return Markup(source, Markup.pack(done.html), done.hrefs, done.links, done.text, done.lead)
+    places = _locate(tuple(source.split("\n")), Pos(1, 1), None, done.links)
+    return Markup(tuple((p.line, p.column) for p in places), Markup.pack(done.html),
+                  done.hrefs, done.links, done.text, done.lead)
 
 
 _LOOK_AHEAD = 50
@@ -52,27 +55,38 @@ def resolve_links(
     `file_lines` are the lines of the file the text was taken from (when it was not
     copied verbatim, as a YAML value is not); by default the text stands at `start`.
     """
-    if not file_lines:
-        source = text.source.split("\n")
-        source[0] = " " * (start.column - 1) + source[0]
-        file_lines, end = ("",) * (start.line - 1) + tuple(source), None
+    if file_lines:
+        places = _locate(file_lines, start, end, text.links)
+    else:  # where they stand in the text, moved to where the text stands
+        places = tuple(Pos(start.line - 1 + line, column + start.column - 1 if line == 1
+                           else column) for line, column in text.places)
     refs = []
-    seen: dict[tuple[str, int], int] = {}
-    for href, line in text.links:
-        block = Pos(start.line + line, start.column if line == 0 else 1)
-        last = end.line if end else len(file_lines)
-        places = (_link_targets(file_lines, block, min(last, block.line + _LOOK_AHEAD), href)
-                  or _link_targets(file_lines, start, last, href)) if href else []
-        nth = seen.get((href, line), 0)
-        seen[href, line] = nth + 1
-        pos = places[min(nth, len(places) - 1)] if places else block
+    for (href, _), pos in zip(text.links, places, strict=True):
         try:
             refs.append(resolve(href, targets, line=pos.line))
         except RefError as exc:
             if exc.message:
                 problems.append(Problem(path, pos.line, pos.column, "error", exc.message,
                                         exc.hint))
-    return replace(text, source="", refs=tuple(refs))
+    return replace(text, refs=tuple(refs))
+
+
+def _locate(lines: tuple[str, ...], start: Pos, end: Pos | None,
+            links: tuple[tuple[str, int], ...]) -> tuple[Pos, ...]:
+    """Where each link target is written, for text standing at `start` (and ending at `end`)
+    in a file of `lines`: the n-th link to a target in a block is the n-th place it is
+    written there, else the start of the block."""
+    found = []
+    seen: dict[tuple[str, int], int] = {}
+    last = end.line if end else len(lines)
+    for href, line in links:
+        block = Pos(start.line + line, start.column if line == 0 else 1)
+        places = (_link_targets(lines, block, min(last, block.line + _LOOK_AHEAD), href)
+                  or _link_targets(lines, start, last, href)) if href else []
+        nth = seen.get((href, line), 0)
+        seen[href, line] = nth + 1
+        found.append(places[min(nth, len(places) - 1)] if places else block)
+    return tuple(found)
 
 
 def markdown_field(
