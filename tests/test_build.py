@@ -278,8 +278,8 @@ def test_plain_page_is_rendered_and_in_the_navigation(full):
     assert "about/index.html" in home.targets(nav)
 
 
-def test_a_long_timeline_is_paged_newest_first(tmp_path):
-    """100 steps a page, like the updates list; following 'Older steps' reaches every step."""
+def long_story(tmp_path) -> Path:
+    """FULL_SITE with a record of 230 steps, one a day from 1 January 2020; built."""
     steps = "".join(f"  - date: {dt.date(2020, 1, 1) + dt.timedelta(days=n)}\n"
                     "    status: in-progress\n    evidence: [letter:herts-2023#P1]\n"
                     for n in range(230))
@@ -290,6 +290,12 @@ def test_a_long_timeline_is_paged_newest_first(tmp_path):
     })
     out = tmp_path / "out"
     ok(build(site, out))
+    return out
+
+
+def test_a_long_timeline_is_paged_newest_first(tmp_path):
+    """100 steps a page, like the updates list; following 'Older steps' reaches every step."""
+    out = long_story(tmp_path)
     path, seen, titles = "timeline/index.html", [], []
     while True:
         timeline = page(out, path)
@@ -307,3 +313,14 @@ def test_a_long_timeline_is_paged_newest_first(tmp_path):
     assert titles == ["Timeline", "Timeline, page 2 of 3", "Timeline, page 3 of 3"]
     assert len(seen) == 230 + 5 and sorted(seen, reverse=True) == seen
     assert "2020-01-01" in seen and "2020-08-17" in seen
+
+
+def test_the_site_feed_has_the_newest_hundred_entries_and_a_record_feed_all(tmp_path):
+    out = long_story(tmp_path)
+    atom = "{http://www.w3.org/2005/Atom}"
+    site_feed = ET.parse(out / "feed.xml").getroot().findall(f"{atom}entry")
+    dates = [entry.findtext(f"{atom}published")[:10] for entry in site_feed]
+    assert len(site_feed) == 100 and dates == sorted(dates, reverse=True)
+    assert dates[0] == "2023-12-21" and "2020-08-17" in dates and "2020-01-01" not in dates
+    own = ET.parse(out / "areas/long-story/feed.xml").getroot().findall(f"{atom}entry")
+    assert len(own) == 230

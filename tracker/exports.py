@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import heapq
 import io
 import json
 import re
@@ -117,6 +118,10 @@ def _xml_bytes(root: ET.Element) -> bytes:
     return text + b"\n"
 
 
+def _newest_first(item: _FeedItem) -> tuple[dt.date, int, str]:
+    return item.date, item.rank, item.id
+
+
 def _atom_feed(site: Site, today: dt.date, base_url: str, title: str, feed_path: str,
                page_path: str, items: list[_FeedItem]) -> bytes:
     """An Atom feed of `items`, newest first, dated by its newest entry (else `today`)."""
@@ -131,7 +136,7 @@ def _atom_feed(site: Site, today: dt.date, base_url: str, title: str, feed_path:
     _add(feed, "link", rel="alternate", type="text/html", href=urls.absolute(base_url, page_path))
     _add(feed, "updated", _stamp(max((item.date for item in items), default=today)))
     _add(_add(feed, "author"), "name", config.owner or config.title)
-    for item in sorted(items, key=lambda i: (i.date, i.rank, i.id), reverse=True):
+    for item in sorted(items, key=_newest_first, reverse=True):
         entry = _add(feed, "entry")
         _add(entry, "id", item.id)
         _add(entry, "title", item.title)
@@ -147,11 +152,18 @@ def _atom_feed(site: Site, today: dt.date, base_url: str, title: str, feed_path:
     return _xml_bytes(feed)
 
 
+SITE_FEED_ENTRIES = 100
+"""The newest updates and status changes in feed.xml. Feed readers fetch it again and again;
+a national site has hundreds of thousands of steps, all on the timeline pages and in the
+open data, and each record's own feed has all of its own."""
+
+
 def site_feed(site: Site, today: dt.date, base_url: str) -> bytes:
-    """feed.xml: every update and every status change of the site."""
+    """feed.xml: the newest updates and status changes of the site."""
     everything = [_update_item(u, base_url) for u in site.updates]
     everything += [item for record in site.records for item in _change_items(record, base_url)]
-    return _atom_feed(site, today, base_url, site.config.title, urls.FEED, urls.HOME, everything)
+    newest = heapq.nlargest(SITE_FEED_ENTRIES, everything, key=_newest_first)
+    return _atom_feed(site, today, base_url, site.config.title, urls.FEED, urls.HOME, newest)
 
 
 def area_feed(site: Site, today: dt.date, base_url: str, record: Record,
