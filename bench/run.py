@@ -1,12 +1,15 @@
-"""Build one generated corpus with the bare floor, with tracker, and with Pelican and MkDocs,
-several runs each in alternation, and print a table: median wall seconds, ms per letter,
-peak memory, and the ratio to the single-process floor measured in the same run.
+"""Build one generated corpus with the bare floor, with tracker (one process and the default
+of one per core), and with Pelican and MkDocs, several runs each in alternation, and print a
+table: median wall seconds, ms per letter, peak memory, and the ratio to the single-process
+floor measured in the same run. A last row runs Pagefind alone on tracker's output: its
+share of the build.
 
     python bench/run.py [--letters 1000] [--runs 3] [--no-peers]
 
 Pelican and MkDocs are installed into bench/.peers (a separate virtual environment, never
-a dependency of tracker) on first use. Peak memory is the maximum resident set size of
-the build process as reported by GNU time (child processes such as Pagefind excluded).
+a dependency of tracker) on first use. Peak memory is the largest resident set size of the
+build process or of any process it started (Pagefind, the workers), as GNU time reports it;
+`scale.py` tells tracker's own processes apart.
 """
 
 from __future__ import annotations
