@@ -387,3 +387,12 @@ def test_the_command_serves_and_stops_cleanly_on_ctrl_c(site: Path, tmp_path: Pa
     assert process.returncode == 0, err
     assert "Traceback" not in err and "Stopped." in err
     assert list(temp.iterdir()) == []
+
+
+def test_a_save_that_changes_nothing_shown_reloads_nothing(preview: Preview) -> None:
+    start = quiet(preview, still=0.5)
+    record = (preview.root / RECORD).read_text(encoding="utf-8")
+    write_files(preview.root, {RECORD: record + "# A comment no page shows.\n"})
+    end = quiet(preview)
+    assert end["rebuilds"] > start["rebuilds"], "the save was seen and rebuilt"
+    assert end["version"] == start["version"], "but no page changed, so nothing reloads"
