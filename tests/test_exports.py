@@ -12,6 +12,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from conftest import MINIMAL_SITE
 
 from tracker.build import load_site
 from tracker.exports import exports, sitemap
@@ -91,9 +92,12 @@ def rich(make_site: Any) -> Site:
     return load(make_site(RICH))
 
 
-@pytest.fixture(params=["example", "rich"])
+@pytest.fixture(params=["example", "rich", "no updates"])
 def any_site(request: Any, make_site: Any) -> Site:
-    return load(ROOT) if request.param == "example" else load(make_site(RICH))
+    """The example site, RICH, and MINIMAL_SITE (whose open data has an empty list)."""
+    if request.param == "example":
+        return load(ROOT)
+    return load(make_site(RICH if request.param == "rich" else MINIMAL_SITE))
 
 
 def atom_entries(feed: ET.Element, base_url: str, path: str) -> list[ET.Element]:

@@ -10,7 +10,7 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -20,6 +20,7 @@ from .checks import is_overdue, is_stale
 from .memo import Memo, cached
 from .model import Action, Entry, Letter, Record, Ref, Site, Update, long_date
 from .relations import Relations, relate
+from .write import Content, Streamed, whole
 
 _ATOM = "http://www.w3.org/2005/Atom"
 _SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -275,10 +276,12 @@ def _update_data(update: Update, base_url: str) -> _Json:
     }
 
 
-def _tracker_json(site: Site, today: dt.date, base_url: str) -> bytes:
-    """The whole model as one JSON document (schema/tracker.schema.json)."""
+def tracker_json(site: Site, today: dt.date, base_url: str) -> Iterator[bytes]:
+    """The whole model as one JSON document (schema/tracker.schema.json), piece by piece: the
+    text of `json.dumps(…, sort_keys=True, indent=2)`, without holding the document (2 GB of
+    objects at 100,000 letters) or its text at once."""
     config = site.config
-    data = {
+    data: dict[str, Any] = {
         "site": {
             "title": config.title, "description": config.description, "base_url": base_url,
             "language": config.language, "owner": config.owner, "notice": config.notice,
@@ -286,11 +289,26 @@ def _tracker_json(site: Site, today: dt.date, base_url: str) -> bytes:
         },
         "statuses": [{"id": s.id, "label": s.label, "tone": s.tone, "done": s.done, "verdict": s.verdict}
                      for s in config.statuses],
-        "letters": [_letter_data(site, letter, base_url) for letter in site.letters],
-        "records": [_record_data(site, record, today, base_url) for record in site.records],
-        "updates": [_update_data(update, base_url) for update in site.updates],
+        "letters": (_letter_data(site, letter, base_url) for letter in site.letters),
+        "records": (_record_data(site, record, today, base_url) for record in site.records),
+        "updates": (_update_data(update, base_url) for update in site.updates),
     }
-    return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    for number, key in enumerate(sorted(data)):
+        value = data[key]
+        yield f'{"," if number else "{"}\n  {_json(key)}: '.encode()
+        if not isinstance(value, Iterator):
+            yield _json(value).replace("\n", "\n  ").encode()
+            continue
+        opening = "["
+        for item in value:
+            yield f"{opening}\n    {_json(item).replace(chr(10), chr(10) + '    ')}".encode()
+            opening = ","
+        yield b"[]" if opening == "[" else b"\n  ]"
+    yield b"\n}\n"
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False)
 
 
 # Open data: CSV
@@ -335,11 +353,12 @@ SITE_EXPORTS = (urls.FEED, urls.DATA_JSON, urls.RECORDS_CSV, urls.TIMELINE_CSV)
 """The files made from the whole site at once."""
 
 
-def site_exports(site: Site, today: dt.date, base_url: str) -> dict[str, bytes]:
-    """feed.xml, data/tracker.json, data/records.csv and data/timeline.csv."""
+def site_exports(site: Site, today: dt.date, base_url: str) -> dict[str, Content]:
+    """feed.xml, data/tracker.json (made as it is written), data/records.csv and
+    data/timeline.csv."""
     return {
         urls.FEED: site_feed(site, today, base_url),
-        urls.DATA_JSON: _tracker_json(site, today, base_url),
+        urls.DATA_JSON: Streamed(partial(tracker_json, site, today, base_url)),
         urls.RECORDS_CSV: _records_csv(site, today, base_url),
         urls.TIMELINE_CSV: _timeline_csv(site, base_url),
     }
@@ -348,4 +367,5 @@ def site_exports(site: Site, today: dt.date, base_url: str) -> dict[str, bytes]:
 def exports(site: Site, today: dt.date, base_url: str) -> dict[str, bytes]:
     """Output path → bytes for: feed.xml, areas/ID/feed.xml (one per record), data/tracker.json,
     data/records.csv, data/timeline.csv."""
-    return {**site_exports(site, today, base_url), **area_feeds(site, today, base_url)}
+    made = {path: whole(content) for path, content in site_exports(site, today, base_url).items()}
+    return {**made, **area_feeds(site, today, base_url)}  # type: ignore[dict-item]

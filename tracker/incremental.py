@@ -27,18 +27,18 @@ from .pages import site_pages
 from .relations import relate
 from .render import environment, render_pages, template_problem, theme_signature
 from .sources import FileCache
-from .write import Content
+from .write import Content, whole
 
 
 class LazyFiles(Mapping[str, Content]):
     """Output files, some of them made on first use (thread-safe)."""
 
     def __init__(self, eager: Mapping[str, Content], lazy: tuple[str, ...] = (),
-                 make: Callable[[], Mapping[str, bytes]] | None = None) -> None:
+                 make: Callable[[], Mapping[str, Content]] | None = None) -> None:
         self.eager = eager
         self.lazy = tuple(k for k in lazy if k not in eager)
         self.make = make
-        self.made: Mapping[str, bytes] | None = None
+        self.made: Mapping[str, Content] | None = None
         self.lock = threading.Lock()
 
     def __getitem__(self, path: str) -> Content:
@@ -145,7 +145,9 @@ class Incremental:
         for path in SITE_EXPORTS:
             del eager[path]
         today = self.today
-        return LazyFiles(eager, SITE_EXPORTS, lambda: site_exports(site, today, base)), problems
+        return LazyFiles(eager, SITE_EXPORTS, lambda: {
+            path: whole(content) for path, content in site_exports(site, today, base).items()
+        }), problems
 
     def _sitemap(self, base: str, html: Mapping[str, bytes]) -> bytes:
         version = self.memo.version("pages", tuple(html))

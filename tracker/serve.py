@@ -36,6 +36,7 @@ from .render import default_theme
 from .routes import content_type, inside, output_path, split_target
 from .urls import NOT_FOUND
 from .watch import Watcher
+from .write import whole
 
 KEEP_ALIVE = 15.0
 """Seconds between comments on an idle event stream."""
@@ -259,9 +260,10 @@ class _Handler(BaseHTTPRequestHandler):
         if rel is None:
             return self._not_found(state, body)
         if rel.startswith(SEARCH_FOLDER):
-            found = preview.search_file(rel)
-            return self._send_path(found, rel, body) if found else self._not_found(state, body)
-        content = files.get(rel)
+            index = preview.search_file(rel)
+            return self._send_path(index, rel, body) if index else self._not_found(state, body)
+        found = files.get(rel)
+        content = whole(found) if found is not None else None
         if content is None and not rel.endswith("index.html") and f"{rel}/index.html" in files:
             path, query = split_target(self.path)
             location = path + "/" + (f"?{query}" if query else "")

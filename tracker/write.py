@@ -7,15 +7,33 @@ import os
 import posixpath
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import Problem
 
-Content = bytes | Path
-"""Bytes to write, or a source file to copy."""
+
+@dataclass(frozen=True)
+class Streamed:
+    """A file made piece by piece as it is written, for files too large to hold at once
+    (the open data of a national site)."""
+
+    pieces: Callable[[], Iterable[bytes]]
+
+    def read(self) -> bytes:
+        return b"".join(self.pieces())
+
+
+Content = bytes | Path | Streamed
+"""Bytes to write, a source file to copy, or bytes made while written."""
+
+
+def whole(content: Content) -> bytes | Path:
+    """Content as bytes (or the file to send), for serving from memory."""
+    return content.read() if isinstance(content, Streamed) else content
 
 
 @lru_cache(maxsize=1 << 16)  # the preview checks the same paths on every rebuild
@@ -92,8 +110,12 @@ def write_file(folder: Path, path: str, content: Content) -> None:
 def _put(target: Path, content: Content) -> None:
     if isinstance(content, Path):
         shutil.copyfile(content, target)
-    else:
-        with open(target, "xb") as file:
+        return
+    with open(target, "xb") as file:
+        if isinstance(content, Streamed):
+            for piece in content.pieces():
+                file.write(piece)
+        else:
             file.write(content)
 
 
