@@ -3,6 +3,7 @@ files written are the same whatever N is (issue 6)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -10,9 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import build, tree_bytes, write_files
+from conftest import TODAY, build, tree_bytes, write_files
 
 from tracker import workers
+from tracker.build import check_site
 
 REPO = Path(__file__).resolve().parents[1]
 LETTERS = 150
@@ -76,3 +78,19 @@ def test_jobs_must_be_a_positive_number(big_site: Path, tmp_path: Path, jobs: st
     result = build(big_site, tmp_path / "out", "--jobs", jobs)
     assert result.exit_code == 2
     assert "--jobs" in result.stderr
+
+
+def test_check_reports_the_same_problems_in_the_same_order_across_processes(
+        big_site: Path, tmp_path: Path) -> None:
+    """`tracker check` reads letters across processes; their problems keep their order."""
+    site = tmp_path / "site"
+    subprocess.run(["cp", "-r", str(big_site), str(site)], check=True)
+    for n in (3, 77, 140):  # mistakes found by the processes reading the letters
+        letter = site / "content" / "letters" / f"letter-{n:06d}.md"
+        letter.write_text(letter.read_text() + "\nA point {.nonsense}\n")
+    one = check_site(site, dt.date.fromisoformat(TODAY), jobs=1)
+    two = check_site(site, dt.date.fromisoformat(TODAY), jobs=2)
+    assert [p.format() for p in one] == [p.format() for p in two]
+    errors = [(p.path, p.message) for p in two if p.severity == "error"]
+    assert errors == [(f"content/letters/letter-{n:06d}.md",
+                       "unknown point kind '.nonsense' in a marker") for n in (3, 77, 140)]

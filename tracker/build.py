@@ -40,9 +40,10 @@ def load_site(root: Path, today: dt.date, *, drafts: bool = True, cache: FileCac
     return site, problems
 
 
-def check_site(root: Path, today: dt.date) -> list[Problem]:
-    """Every problem in the site at `root`, as of `today`."""
-    return load_site(root, today)[1]
+def check_site(root: Path, today: dt.date, jobs: int = 1) -> list[Problem]:
+    """Every problem in the site at `root`, as of `today` (letters read across `jobs`
+    processes; the problems are the same)."""
+    return load_site(root, today, jobs=jobs)[1]
 
 
 @dataclass(frozen=True)

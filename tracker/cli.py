@@ -91,9 +91,10 @@ def run() -> None:
 def check(site: str, strict: bool, fmt: str, today: str | None) -> None:
     """Check the site's files and report every problem at once."""
     from .build import check_site
+    from .workers import default_jobs
 
     gc.disable()  # a one-shot run: the model is acyclic, so cycle collection is wasted time
-    problems = check_site(Path(site), build_date(today))
+    problems = check_site(Path(site), build_date(today), jobs=default_jobs())
     if strict:
         problems = [p.as_error() for p in problems]
     report(problems, site, fmt)
