@@ -20,7 +20,7 @@ from .checks import is_overdue, is_stale
 from .memo import Memo, cached
 from .model import Action, Entry, Letter, Record, Ref, Site, Update, long_date
 from .relations import Relations, relate
-from .write import Content, Streamed, whole
+from .write import Streamed
 
 _ATOM = "http://www.w3.org/2005/Atom"
 _SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -301,7 +301,8 @@ def tracker_json(site: Site, today: dt.date, base_url: str) -> Iterator[bytes]:
             continue
         opening = "["
         for item in value:
-            yield f"{opening}\n    {_json(item).replace(chr(10), chr(10) + '    ')}".encode()
+            nested = _json(item).replace("\n", "\n    ")
+            yield f"{opening}\n    {nested}".encode()
             opening = ","
         yield b"[]" if opening == "[" else b"\n  ]"
     yield b"\n}\n"
@@ -353,7 +354,7 @@ SITE_EXPORTS = (urls.FEED, urls.DATA_JSON, urls.RECORDS_CSV, urls.TIMELINE_CSV)
 """The files made from the whole site at once."""
 
 
-def site_exports(site: Site, today: dt.date, base_url: str) -> dict[str, Content]:
+def site_exports(site: Site, today: dt.date, base_url: str) -> dict[str, bytes | Streamed]:
     """feed.xml, data/tracker.json (made as it is written), data/records.csv and
     data/timeline.csv."""
     return {
@@ -367,5 +368,6 @@ def site_exports(site: Site, today: dt.date, base_url: str) -> dict[str, Content
 def exports(site: Site, today: dt.date, base_url: str) -> dict[str, bytes]:
     """Output path → bytes for: feed.xml, areas/ID/feed.xml (one per record), data/tracker.json,
     data/records.csv, data/timeline.csv."""
-    made = {path: whole(content) for path, content in site_exports(site, today, base_url).items()}
-    return {**made, **area_feeds(site, today, base_url)}  # type: ignore[dict-item]
+    made = {path: content.read() if isinstance(content, Streamed) else content
+            for path, content in site_exports(site, today, base_url).items()}
+    return {**made, **area_feeds(site, today, base_url)}
