@@ -246,3 +246,54 @@ def test_stop_is_idempotent_and_quick(site: Path, recorder: Recorder) -> None:
     assert time.monotonic() - started < 1.5
     with pytest.raises(RuntimeError):
         w2.start()
+
+
+@pytest.fixture
+def settling(site: Path, recorder: Recorder) -> Iterator[Watcher]:
+    """A watcher whose debounce is far longer than the waits below: only settling is quick."""
+    w = Watcher(site, recorder, debounce=6.0, settle=0.01, max_wait=12.0)
+    w.start()
+    yield w
+    w.stop()
+
+
+def test_a_write_closed_is_passed_on_without_waiting_for_the_debounce(
+        site: Path, recorder: Recorder, settling: Watcher) -> None:
+    (site / "content/letters/x.md").write_text("new\n")
+    assert recorder.wait_for(1, timeout=3.0)
+    assert recorder.calls == [frozenset({"content/letters/x.md"})]
+
+
+def test_a_rename_into_place_is_passed_on_without_waiting_for_the_debounce(
+        site: Path, recorder: Recorder, settling: Watcher) -> None:
+    temp = site / "content/letters/.x.md.tmp123"
+    temp.write_text("saved\n")
+    os.replace(temp, site / "content/letters/x.md")
+    assert recorder.wait_for(1, timeout=3.0)
+    assert recorder.seen() == {"content/letters/x.md"}
+
+
+def test_a_file_still_open_for_writing_waits_until_it_is_closed(
+        site: Path, recorder: Recorder, settling: Watcher) -> None:
+    with (site / "content/letters/x.md").open("w") as half_written:
+        half_written.write("half of it")
+        half_written.flush()
+        assert not recorder.wait_for(1, timeout=1.0)
+        half_written.write(", then the rest\n")
+    assert recorder.wait_for(1, timeout=3.0)
+    assert recorder.calls == [frozenset({"content/letters/x.md"})]
+
+
+def test_a_file_moved_away_waits_for_the_debounce(site: Path, recorder: Recorder) -> None:
+    """An editor that keeps a backup renames the file away, then writes it again: the
+    preview must not rebuild in between, when the file seems deleted."""
+    w = Watcher(site, recorder, debounce=2.0, settle=0.01)
+    w.start()
+    try:
+        os.replace(site / "content/letters/x.md", site / "content/letters/x.md~")
+        assert not recorder.wait_for(1, timeout=1.0)
+        (site / "content/letters/x.md").write_text("written again\n")
+        assert recorder.wait_for(1, timeout=3.0)
+        assert recorder.calls == [frozenset({"content/letters/x.md"})]
+    finally:
+        w.stop()

@@ -3,6 +3,11 @@
 `classify` is the only judge of which paths matter; `Watcher` turns watchdog events into
 paths relative to the site folder, drops litter and ignored folders, and calls `on_change`
 from one worker thread, once per burst of edits, never concurrently with itself.
+
+A burst is due once it has been quiet for `debounce` seconds, or for only `settle` seconds
+when every file written in it has been closed or renamed into place and it began after a
+calm: the editor is done with the file, so waiting longer only delays the preview. A
+stream of saves (a script, a checkout) still waits for `debounce` after the first.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ _LITTER_NAMES = frozenset({"4913", ".DS_Store"})
 # created/modified/deleted/moved, plus a file closed after writing and a file touched
 # (metadata change): both mean "the content may be new now".
 _COUNTED_EVENTS = frozenset({"created", "modified", "deleted", "moved", "closed", "attrib"})
+_SETTLED_EVENTS = frozenset({"closed", "moved"})
+"""Events after which a file is complete (when it lands on a watched path)."""
 _POLL_INTERVAL = 0.5
 _OBSERVER_TIMEOUT = 0.2  # how long observer threads block between checks for stop()
 
@@ -83,6 +90,7 @@ class Watcher:
         *,
         ignore: Sequence[Path] = (),
         debounce: float = 0.1,
+        settle: float | None = None,
         max_wait: float = 1.0,
         polling: bool = False,
     ) -> None:
@@ -90,6 +98,7 @@ class Watcher:
         self._on_change = on_change
         self._ignore = tuple((self._root / folder).resolve() for folder in ignore)
         self._debounce = debounce
+        self._settle = debounce if settle is None else min(settle, debounce)
         self._max_wait = max(max_wait, debounce)
         self._polling = polling
         self._mode = "polling" if polling else "native"
@@ -97,6 +106,8 @@ class Watcher:
         self._pending: set[str] = set()
         self._first = 0.0  # monotonic time of the burst's first event
         self._last = 0.0  # monotonic time of the burst's latest event
+        self._unsettled: set[str] = set()  # paths in the burst still being written, or gone
+        self._calm_since = float("-inf")  # monotonic time the latest on_change returned
         self._stopping = False
         self._started = False
         self._observer: BaseObserver | None = None
@@ -175,14 +186,24 @@ class Watcher:
             return
         if event.is_directory and event.event_type in ("modified", "attrib", "closed"):
             return
-        found = {rel for rel in (self._relative(event.src_path), self._relative(event.dest_path)) if rel}
+        source, target = self._relative(event.src_path), self._relative(event.dest_path)
+        found = {rel for rel in (source, target) if rel}
         if not found:
             return
+        # A file closed after writing, or renamed onto a watched path (an atomic save), is
+        # complete; anything else (a write still open, a file moved away) may be followed
+        # by more within the same save.
+        settled = event.event_type in _SETTLED_EVENTS and (
+            event.event_type == "closed" or target is not None)
         now = time.monotonic()
         with self._cond:
             if not self._pending:
                 self._first = now
             self._pending.update(found)
+            if settled:
+                self._unsettled.difference_update(found)
+            else:
+                self._unsettled.update(found)
             self._last = now
             self._cond.notify_all()
 
@@ -193,13 +214,16 @@ class Watcher:
                 if not self._pending:
                     self._cond.wait()
                     continue
-                due = min(self._last + self._debounce, self._first + self._max_wait)
+                calm = self._first - self._calm_since >= self._debounce
+                quiet = self._settle if calm and not self._unsettled else self._debounce
+                due = min(self._last + quiet, self._first + self._max_wait)
                 remaining = due - time.monotonic()
                 if remaining > 0:
                     self._cond.wait(remaining)
                     continue
                 burst = frozenset(self._pending)
                 self._pending.clear()
+                self._unsettled.clear()
                 return burst
             return None
 
@@ -209,3 +233,5 @@ class Watcher:
                 self._on_change(burst)
             except Exception:
                 logging.getLogger(__name__).exception("tracker watch: on_change failed for %s", sorted(burst))
+            with self._cond:
+                self._calm_since = time.monotonic()
