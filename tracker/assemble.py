@@ -60,8 +60,12 @@ def _resolved(items: list[D], by_path: dict[str, Document], targets: Targets,
         body = resolve_links(item.body, doc.path, Pos(doc.body_line, 1), targets, problems)
         return with_body(item, body)  # type: ignore[return-value]
 
-    return [cached(memo, ("resolved", item.path, version), (item,), partial(resolve, item),
-                   problems) for item in items]
+    def resolve_all() -> list[D]:
+        return [cached(memo, ("resolved", item.path, version), (item,), partial(resolve, item),
+                       problems) for item in items]
+
+    kind = items[0].path.rpartition("/")[0] if items else ""
+    return cached(memo, ("resolved", kind, version), tuple(items), resolve_all, problems)
 
 
 def _check_about(updates: list[Update], by_path: dict[str, Document], targets: Targets,
@@ -92,8 +96,12 @@ def _read_letters(docs: list[Document], config: SiteConfig, problems: list[Probl
     """The letters that can be read. The Markdown is the costliest part of a build: without a
     memo it is shared across `jobs` processes."""
     if memo is not None or jobs <= 1:
-        return _kept(cached(memo, d.path, (d, config), partial(read_letter, d, config, problems),
-                            problems) for d in docs)
+        def read_all() -> list[Letter]:
+            return _kept(cached(memo, d.path, (d, config),
+                                partial(read_letter, d, config, problems), problems)
+                         for d in docs)
+
+        return cached(memo, "letters", (config, *docs), read_all, problems)
 
     def one(index: int) -> tuple[Letter | None, list[Problem]]:
         found: list[Problem] = []
@@ -140,7 +148,8 @@ def assemble(raw: RawSite, *, drafts: bool = True, memo: Memo | None = None,
         else:
             record_files.append(data)
 
-    outlines = {data.slug: outline(data) for data in record_files}
+    outlines = cached(memo, "outlines", tuple(record_files),
+                      lambda: {data.slug: outline(data) for data in record_files})
     failed = [d.path for d in (*raw.letters, *raw.updates, *raw.pages) if d.path not in readable]
     targets = Targets(
         letters={x.slug: x for x in letters},
@@ -157,10 +166,10 @@ def assemble(raw: RawSite, *, drafts: bool = True, memo: Memo | None = None,
     updates = _resolved(updates, docs, targets, problems, memo, version)
     pages = _resolved(pages, docs, targets, problems, memo, version)
     _check_about(updates, docs, targets, problems)
-    records = _kept(
+    records = cached(memo, ("records", version), (config, *record_files), lambda: _kept(
         cached(memo, (data.path, version), (data, config),
                partial(read_record, data, config, targets, problems), problems)
-        for data in record_files)
+        for data in record_files), problems)
 
     if has_errors(problems):
         return None, problems

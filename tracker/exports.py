@@ -19,7 +19,7 @@ from . import urls
 from .checks import is_overdue, is_stale
 from .memo import Memo, cached
 from .model import Action, Entry, Letter, Record, Ref, Site, Update, long_date
-from .relations import Relations, relate
+from .relations import Relations, by_news, relate
 from .write import Streamed
 
 _ATOM = "http://www.w3.org/2005/Atom"
@@ -177,14 +177,29 @@ def area_feed(site: Site, today: dt.date, base_url: str, record: Record,
 
 def area_feeds(site: Site, today: dt.date, base_url: str, relations: Relations | None = None,
                memo: Memo | None = None) -> dict[str, bytes]:
-    """areas/ID/feed.xml for each record; with a `memo`, only those whose inputs changed."""
-    return {path: make() for path, make in area_feed_makers(site, today, base_url, relations, memo)}
+    """areas/ID/feed.xml for each record. With a `memo`, only those whose inputs changed are
+    made again, and those of records no update is about are not looked at when only
+    updates changed."""
+    relations = relations or relate(site)
+    quiet, busy = by_news(site.records, relations)
+    quiet_ids = memo.version("quiet feeds", tuple(r.id for r in quiet)) if memo else 0
+    feeds: dict[str, bytes] = {}
+    for name, records, inputs in ((("quiet", quiet_ids), quiet, (site.config, *quiet)),
+                                  ("busy", busy, (site.config, *site.records, *site.updates))):
+        def make(records: Sequence[Record] = records) -> dict[str, bytes]:
+            makers = area_feed_makers(site, today, base_url, relations, memo, records)
+            return {path: make_feed() for path, make_feed in makers}
+
+        feeds.update(cached(memo, ("feeds", name, base_url, today), inputs, make))
+    return feeds
 
 
 def area_feed_makers(site: Site, today: dt.date, base_url: str,
-                     relations: Relations | None = None,
-                     memo: Memo | None = None) -> list[tuple[str, Callable[[], bytes]]]:
-    """The path of each record's feed and what makes it, not yet called."""
+                     relations: Relations | None = None, memo: Memo | None = None,
+                     records: Sequence[Record] | None = None,
+                     ) -> list[tuple[str, Callable[[], bytes]]]:
+    """The path of each record's feed (of `records`, by default all) and what makes it,
+    not yet called."""
     related = (relations or relate(site)).related_updates
     updates = {update.slug: update for update in site.updates}
 
@@ -193,7 +208,8 @@ def area_feed_makers(site: Site, today: dt.date, base_url: str,
         return cached(memo, ("feed", record.id, base_url, today), (record, site.config, *mentions),
                       partial(area_feed, site, today, base_url, record, mentions))
 
-    return [(urls.area_feed(record.id), partial(make, record)) for record in site.records]
+    return [(urls.area_feed(record.id), partial(make, record))
+            for record in (site.records if records is None else records)]
 
 
 def sitemap(base_url: str, page_paths: list[str]) -> bytes:

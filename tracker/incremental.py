@@ -23,8 +23,8 @@ from .errors import Problem, has_errors
 from .exports import SITE_EXPORTS, area_feeds, site_exports, sitemap
 from .memo import Memo
 from .model import Site
-from .pages import site_pages
-from .relations import relate
+from .pages import PageGroup, page_groups
+from .relations import Relations, relate
 from .render import environment, render_pages, template_problem, theme_signature
 from .sources import FileCache
 from .write import Content, whole
@@ -130,8 +130,7 @@ class Incremental:
         relations = relate(site, self.memo)
         env, theme_version = self._environment(site.config.theme)
         try:
-            html = render_pages(env, site_pages(site, self.today, base, self.memo, relations),
-                                self.memo, theme_version)
+            html = self._pages(env, theme_version, site, base, relations)
         except jinja2.TemplateError as exc:
             return None, [*problems, template_problem(self.root, exc)]
         exported: dict[str, Content] = {
@@ -148,6 +147,20 @@ class Incremental:
         return LazyFiles(eager, SITE_EXPORTS, lambda: {
             path: whole(content) for path, content in site_exports(site, today, base).items()
         }), problems
+
+    def _pages(self, env: jinja2.Environment, theme_version: int, site: Site, base: str,
+               relations: Relations) -> dict[str, bytes]:
+        """Output path → HTML of every page, each group of pages remade only when its inputs
+        changed, and then only the pages whose own inputs changed."""
+        html: dict[str, bytes] = {}
+        for group in page_groups(site, self.today, base, self.memo, relations):
+            def make(group: PageGroup = group) -> dict[str, bytes]:
+                pages = [make_page() for make_page in group.makers()]
+                return render_pages(env, pages, self.memo, theme_version)
+
+            key = ("pages", group.name, base, self.today, theme_version)
+            html.update(self.memo.call(key, group.inputs(), make))
+        return html
 
     def _sitemap(self, base: str, html: Mapping[str, bytes]) -> bytes:
         version = self.memo.version("pages", tuple(html))

@@ -18,14 +18,20 @@ T = TypeVar("T")
 
 
 class Memo:
-    """A table of step results; entries unused by the latest rebuild are dropped by `sweep`."""
+    """A table of step results; entries unused by the latest rebuild are dropped by `sweep`.
+
+    Steps nest: a step over a group of pages calls the step of each page. A hit on the group
+    counts its inner steps as used too, so that they are still there, ready to be reused one
+    by one, the next time the group has to be made again."""
 
     def __init__(self) -> None:
-        self.table: dict[Hashable, tuple[tuple[Any, ...], Any, list[Problem]]] = {}
+        self.table: dict[Hashable, tuple[tuple[Any, ...], Any, list[Problem], frozenset[Hashable]]] = {}
         self.used: set[Hashable] = set()
         self.versions: dict[str, tuple[Any, int]] = {}
         self.hits = 0
         self.misses = 0
+        self._making: list[set[Hashable]] = []
+        """For each step being computed, the keys of the steps it called (innermost last)."""
 
     def call(self, key: Hashable, inputs: tuple[Any, ...], compute: Callable[[], T],
              problems: list[Problem] | None = None) -> T:
@@ -33,27 +39,38 @@ class Memo:
 
         `inputs` are compared by identity and kept alive with the entry; problems that
         compute() appends to `problems` are stored and replayed on a hit."""
-        self.used.add(key)
         found = self.table.get(key)
         if found is not None and len(found[0]) == len(inputs) and all(
                 map(operator.is_, found[0], inputs)):
             self.hits += 1
+            self._use(key, found[3])
             if problems is not None:
                 problems.extend(found[2])
             return found[1]  # type: ignore[no-any-return]
         self.misses += 1
-        produced: list[Problem] = []
         before = len(problems) if problems is not None else 0
-        value = compute()
-        if problems is not None:
-            produced = problems[before:]
-        self.table[key] = (inputs, value, list(produced))
+        self._making.append(set())
+        try:
+            value = compute()
+        finally:
+            inner = frozenset(self._making.pop())
+        produced = problems[before:] if problems is not None else []
+        self.table[key] = (inputs, value, produced, inner)
+        self._use(key, inner)
         return value
+
+    def _use(self, key: Hashable, inner: frozenset[Hashable]) -> None:
+        self.used.add(key)
+        self.used |= inner
+        if self._making:
+            making = self._making[-1]
+            making.add(key)
+            making |= inner
 
     def version(self, name: str, value: Any) -> int:
         """A number that stays the same while `value` stays equal to what it was last time."""
         old = self.versions.get(name)
-        if old is not None and old[0] == value:
+        if old is not None and (old[0] is value or old[0] == value):
             return old[1]
         number = old[1] + 1 if old else 0
         self.versions[name] = (value, number)

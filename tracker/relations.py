@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from .memo import Memo, cached
-from .model import Markup, Ref, Site
+from .model import Markup, Record, Ref, Site
 from .urls import area, letter, of_ref, page, update
 
 
@@ -79,27 +80,50 @@ def _cite(site: Site, pairs: Iterable[tuple[Citation, Ref]]) -> Cited:
 
 def relate(site: Site, memo: Memo | None = None) -> Relations:
     """Compute every reverse link of `site` once. With a `memo`, the citations of each kind
-    of source are kept while its objects (and the letters) stay the same."""
+    of source are kept while its objects (and the letters) stay the same, and merged again
+    only when some of them differ."""
     letters = tuple(site.letters)
     groups = (("records", site.records, _record_refs), ("updates", site.updates, _update_refs),
               ("pages", site.pages, _page_refs), ("letters", letters, _letter_refs))
-    cited: Cited = {}
-    for name, items, pairs in groups:
-        part = cached(memo, ("cited", name), (*items, *letters),
-                      lambda pairs=pairs: _cite(site, pairs(site)))  # type: ignore[misc]
-        for key, places in part.items():
-            merged = cited.setdefault(key, [])
-            merged.extend(c for c in places if c not in merged)
+    parts = [cached(memo, ("cited", name), (*items, *letters),
+                    lambda pairs=pairs: _cite(site, pairs(site)))  # type: ignore[misc]
+             for name, items, pairs in groups]
+    versions = tuple(memo.version(f"cited by {name}", part)
+                     for (name, _, _), part in zip(groups, parts, strict=True)) if memo else ()
+    cited_in, cited_letters = cached(memo, ("cited", versions), (), partial(_merge, parts))
     related: dict[str, list[str]] = {}
     for item in site.updates:
         ids = list(item.about) + [r.target for r in item.body.refs if r.kind in ("record", "action")]
         for record_id in dict.fromkeys(ids):
             related.setdefault(record_id, []).append(item.slug)
+    return Relations(
+        cited_in=cited_in,
+        cited_letters=cited_letters,
+        related_updates={key: tuple(slugs) for key, slugs in related.items()},
+    )
+
+
+def _merge(parts: list[Cited]) -> tuple[dict[tuple[str, str], tuple[Citation, ...]],
+                                         dict[str, tuple[tuple[str, tuple[Citation, ...]], ...]]]:
+    """(cited_in, cited_letters) of Relations from the citations of each kind of source."""
+    cited: Cited = {}
+    for part in parts:
+        for key, places in part.items():
+            merged = cited.setdefault(key, [])
+            merged.extend(c for c in places if c not in merged)
     by_letter: dict[str, list[tuple[str, tuple[Citation, ...]]]] = {}
     for (slug, anchor), places in sorted(cited.items()):
         by_letter.setdefault(slug, []).append((anchor, tuple(places)))
-    return Relations(
-        cited_in={key: tuple(places) for key, places in cited.items()},
-        cited_letters={slug: tuple(blocks) for slug, blocks in by_letter.items()},
-        related_updates={key: tuple(slugs) for key, slugs in related.items()},
-    )
+    return ({key: tuple(places) for key, places in cited.items()},
+            {slug: tuple(blocks) for slug, blocks in by_letter.items()})
+
+
+def by_news(records: Iterable[Record], relations: Relations) -> tuple[tuple[Record, ...],
+                                                                      tuple[Record, ...]]:
+    """(records no update is about or links to, the others): only the others' pages and
+    feeds change when an update does."""
+    quiet: list[Record] = []
+    busy: list[Record] = []
+    for record in records:
+        (busy if record.id in relations.related_updates else quiet).append(record)
+    return tuple(quiet), tuple(busy)

@@ -1,0 +1,135 @@
+"""Preview rebuilds reuse what did not change: after every kind of edit, the files they
+serve must be exactly those of a clean build of the same folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from conftest import FULL_SITE, SiteMaker, tree_bytes, write_files
+
+from tracker.build import build_site
+from tracker.errors import Problem
+from tracker.incremental import Incremental
+from tracker.memo import Memo
+
+T = TypeVar("T")
+
+TODAY = dt.date(2024, 1, 1)
+QUIET_RECORD = "content/actions/plans.yml"
+GOVERNANCE_NEWS = "content/updates/2023-12-21-governance.md"
+POLL = "content/updates/2023-10-01-poll.md"
+LETTER = "content/letters/herts-2023.md"
+
+
+def record(title: str, point: str) -> str:
+    return f"""\
+        title: {title}
+        tracks: [letter:herts-2023#{point}]
+        timeline:
+          - date: 2023-12-01
+            status: identified
+            evidence: [letter:herts-2023#{point}]
+        """
+
+
+def governance_news(words: str, about: str = "") -> str:
+    return f"""\
+        ---
+        title: Governance meeting
+        date: 2023-12-21
+        {about}
+        ---
+        {words} We went to a meeting about [governance](record:governance).
+        """
+
+
+# Each step: what it changes, then the files it writes (None deletes one).
+EDITS: list[tuple[str, dict[str, str | bytes | None]]] = [
+    ("a record no update is about", {QUIET_RECORD: record("Better plans", "I1")}),
+    ("the words of an update", {GOVERNANCE_NEWS: governance_news("Busy month.")}),
+    ("an update now about the quiet record",
+     {GOVERNANCE_NEWS: governance_news("Busy month.", "about: [plans]")}),
+    ("the title of an update that cites the letter",
+     {POLL: str(FULL_SITE[POLL]).replace("Our poll on the dashboard", "The dashboard poll")}),
+    ("a record's title", {QUIET_RECORD: record("Much better plans", "I1")}),
+    ("the point a record tracks", {QUIET_RECORD: record("Much better plans", "P2")}),
+    ("the site's title", {"site.yml": "title: A renamed tracker\n"}),
+    ("an update no longer about the record", {GOVERNANCE_NEWS: governance_news("Quiet month.")}),
+    ("the words of the point the quiet record tracks",
+     {LETTER: str(FULL_SITE[LETTER]).replace("strengthen partnership", "strengthen their partnership")}),
+    ("an update deleted", {GOVERNANCE_NEWS: None}),
+    ("a page that cites a paragraph",
+     {"content/pages/history.md": "---\ntitle: History\n---\nSee [this](letter:herts-2023#p1).\n"}),
+    ("a record deleted", {QUIET_RECORD: None}),
+]
+
+
+def served(builder: Incremental) -> dict[str, bytes]:
+    files = builder.current.files
+    return {path: (content.read_bytes() if isinstance(content, Path) else bytes(content))
+            for path, content in ((p, files[p]) for p in files)}
+
+
+def clean(root: Path, out: Path) -> dict[str, bytes]:
+    result = build_site(root, out, TODAY, drafts=True, search=False)
+    assert result.ok, [p.format() for p in result.problems]
+    return tree_bytes(out)
+
+
+def test_every_rebuild_serves_what_a_clean_build_writes(make_site: SiteMaker, tmp_path: Path) -> None:
+    root = make_site(FULL_SITE)
+    builder = Incremental(root, TODAY)
+    builder.rebuild()
+    assert served(builder) == clean(root, tmp_path / "first")
+    for number, (what, files) in enumerate(EDITS):
+        write_files(root, files)
+        snapshot = builder.rebuild(set(files))
+        assert not snapshot.failed, (what, [p.format() for p in snapshot.problems])
+        expected = clean(root, tmp_path / f"after-{number}")
+        mine = served(builder)
+        assert sorted(mine) == sorted(expected), what
+        wrong = [path for path in expected if mine[path] != expected[path]]
+        assert not wrong, (what, wrong)
+
+
+class Recording(Memo):
+    """A memo that notes which steps were consulted, and which of them were made again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.consulted: list[Hashable] = []
+        self.made: list[Hashable] = []
+
+    def call(self, key: Hashable, inputs: tuple[Any, ...], compute: Callable[[], T],
+             problems: list[Problem] | None = None) -> T:
+        self.consulted.append(key)
+        misses = self.misses
+        value = super().call(key, inputs, compute, problems)
+        if self.misses > misses:
+            self.made.append(key)
+        return value
+
+
+def pages(keys: list[Hashable]) -> set[Hashable]:
+    return {key[1] for key in keys if isinstance(key, tuple) and key[0] == "page"}
+
+
+def test_an_update_edit_looks_only_at_the_pages_it_can_reach(make_site: SiteMaker) -> None:
+    root = make_site({**FULL_SITE, **EDITS[0][1]})
+    builder = Incremental(root, TODAY)
+    builder.memo = memo = Recording()
+    builder.rebuild()
+    memo.consulted.clear()
+    memo.made.clear()
+    write_files(root, dict(EDITS[1][1]))  # the words of the governance update
+    builder.rebuild({GOVERNANCE_NEWS})
+    assert pages(memo.made) == {("update", "2023-12-21-governance"), ("updates", 1, 1), "home",
+                                ("area", "governance")}
+    # Not even looked at: the letter's page, and the page of the record no update is about.
+    assert not {("letter", "herts-2023"), ("area", "plans")} & {
+        name if not isinstance(name, tuple) else name[:2] for name in pages(memo.consulted)}
+    # Looked at, and reused: the pages of records that updates are about.
+    assert {("area", "governance"), ("area", "data-dashboard")} <= pages(memo.consulted)
