@@ -83,9 +83,17 @@ def _check_about(updates: list[Update], by_path: dict[str, Document], targets: T
                 ))
 
 
-def _targets_signature(targets: Targets) -> tuple[object, ...]:
-    """What references can resolve to: equal signatures resolve every reference the same."""
-    return (tuple(map(id, targets.letters.values())), tuple(targets.letters),
+def _face(letter: Letter) -> tuple[object, ...]:
+    """What references to a letter read of it: its name, points and paragraphs (not its words)."""
+    return (letter.slug, letter.name, tuple((p.id, p.label, p.anchor) for p in letter.points),
+            tuple(letter.block_by_anchor))
+
+
+def _targets_signature(targets: Targets, memo: Memo | None) -> tuple[object, ...]:
+    """What references can resolve to: equal signatures resolve every reference the same, so
+    a letter's words can change without any record being read again."""
+    letters = tuple(targets.letters.values())
+    return (cached(memo, "faces", letters, lambda: tuple(map(_face, letters))),
             tuple(targets.updates.items()), tuple(targets.records.items()),
             tuple((k, tuple(v.items())) for k, v in targets.actions.items()),
             tuple(targets.pages.items()), targets.static, targets.broken, targets.drafts)
@@ -161,7 +169,7 @@ def assemble(raw: RawSite, *, drafts: bool = True, memo: Memo | None = None,
         broken=frozenset(_reference_to(path) for path in (*failed, *raw.unreadable)),
         drafts=held_back,
     )
-    version = memo.version("targets", _targets_signature(targets)) if memo else 0
+    version = memo.version("targets", _targets_signature(targets, memo)) if memo else 0
     letters = _resolved(letters, docs, targets, problems, memo, version)
     updates = _resolved(updates, docs, targets, problems, memo, version)
     pages = _resolved(pages, docs, targets, problems, memo, version)

@@ -421,7 +421,13 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
 
     def timeline_pages() -> list[PageMaker]:
         steps = cached(memo, "timeline", site.records, partial(timeline_chunks, site))
-        return [one(("timeline", number, len(steps)), lambda: (*frame, *site.records),
+        def inputs(chunk: tuple[Event, ...]) -> Iterator[object]:
+            yield from frame
+            for record, _, entry in chunk:
+                yield record
+                yield entry
+
+        return [one(("timeline", number, len(steps)), partial(inputs, chunk),
                     partial(timeline_page, ctx, number, len(steps), chunk))
                 for number, chunk in enumerate(steps, start=1)]
 
