@@ -8,6 +8,7 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pytest
 from conftest import FULL_SITE, SiteMaker, tree_bytes, write_files
 
 from tracker.build import build_site
@@ -133,3 +134,21 @@ def test_an_update_edit_looks_only_at_the_pages_it_can_reach(make_site: SiteMake
         name if not isinstance(name, tuple) else name[:2] for name in pages(memo.consulted)}
     # Looked at, and reused: the pages of records that updates are about.
     assert {("area", "governance"), ("area", "data-dashboard")} <= pages(memo.consulted)
+
+
+@pytest.mark.parametrize("reported", ["content/pages", "content"])
+def test_a_folder_moved_away_is_read_again(make_site: SiteMaker, tmp_path: Path,
+                                           reported: str) -> None:
+    """The watcher reports a moved folder by its own path (or its parent's): the files in
+    it must go, although none of them was reported one by one."""
+    root = make_site(FULL_SITE)
+    builder = Incremental(root, TODAY)
+    builder.rebuild()
+    assert "about/index.html" in builder.current.files
+    (root / "content/pages").rename(tmp_path / "pages-elsewhere")
+    gone = builder.rebuild({reported})
+    assert any("unknown page 'about'" in p.message for p in gone.problems)  # cited elsewhere
+    (tmp_path / "pages-elsewhere").rename(root / "content/pages")
+    back = builder.rebuild({reported})
+    assert not back.failed
+    assert served(builder) == clean(root, tmp_path / "clean")

@@ -173,6 +173,18 @@ class FileCache:
     def __init__(self) -> None:
         self.entries: dict[str, tuple[tuple[int, int, int, int], Any]] = {}
         self.changed: set[str] | None = None
+        self.folders: dict[str, tuple[tuple[Any, ...], list[Problem], list[str]]] = {}
+        """A folder's files as last read, with the problems and unreadable files found."""
+
+    def folder(self, folder: str) -> tuple[tuple[Any, ...], list[Problem], list[str]] | None:
+        """A folder as last read, when nothing in it (or above it) is known to have changed."""
+        if self.changed is None:
+            return None
+        inside = folder + "/"
+        if any(rel.startswith(inside) or inside.startswith(rel + "/") or rel == folder
+               for rel in self.changed):
+            return None
+        return self.folders.get(folder)
 
     def only(self, changed: set[str] | None) -> None:
         """Read again exactly the files in `changed` (the watcher said what changed) and trust
@@ -201,16 +213,26 @@ def _read(root: Path, rel: str, reader: Reader, cache: FileCache | None) -> Any:
 
 def _read_folder(root: Path, folder: str, suffix: str, reader: Reader, problems: list[Problem],
                  unreadable: list[str], cache: FileCache | None) -> tuple[Any, ...]:
-    """Every `folder/*suffix` file read by `reader`; those that cannot be read are reported."""
-    found = []
-    for rel in _listing(root, folder, suffix, problems):
-        result = _read(root, rel, reader, cache)
-        if isinstance(result, Problem):
-            problems.append(result)
-            unreadable.append(rel)
-        else:
-            found.append(result)
-    return tuple(found)
+    """Every `folder/*suffix` file read by `reader`; those that cannot be read are reported.
+    With a cache, a folder in which no file changed is not even listed again."""
+    kept = cache.folder(folder) if cache else None
+    if kept is None:
+        found: list[Any] = []
+        found_problems: list[Problem] = []
+        found_unreadable: list[str] = []
+        for rel in _listing(root, folder, suffix, found_problems):
+            result = _read(root, rel, reader, cache)
+            if isinstance(result, Problem):
+                found_problems.append(result)
+                found_unreadable.append(rel)
+            else:
+                found.append(result)
+        kept = (tuple(found), found_problems, found_unreadable)
+        if cache:
+            cache.folders[folder] = kept
+    problems += kept[1]
+    unreadable += kept[2]
+    return kept[0]
 
 
 def _walk_files(root: Path, folder: str, problems: list[Problem]) -> list[str]:
