@@ -16,7 +16,7 @@ from .checks import policy_warnings
 from .errors import Problem, has_errors
 from .memo import Memo, cached
 from .model import Site
-from .pages import page_makers
+from .page_groups import page_makers
 from .produce import produce
 from .relations import relate
 from .render import environment, theme_static

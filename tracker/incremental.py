@@ -23,7 +23,7 @@ from .errors import Problem, has_errors
 from .exports import SITE_EXPORTS, area_feeds, site_exports, sitemap
 from .memo import Memo
 from .model import Site
-from .pages import PageGroup, page_groups
+from .page_groups import PageGroup, page_groups
 from .relations import Relations, relate
 from .render import environment, render_pages, template_problem, theme_signature
 from .sources import FileCache

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import textwrap
-from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -12,10 +10,8 @@ from markupsafe import Markup as Html
 from markupsafe import escape
 
 from . import urls
-from .memo import Memo, cached
 from .model import Entry, Letter, Poll, Record, Site, Update
 from .model import Page as PlainPage
-from .relations import Relations, by_news, relate
 from .views import (
     Context,
     Date,
@@ -26,7 +22,6 @@ from .views import (
     RecordRow,
     Tag,
     UpdateItem,
-    area_page,
     date_view,
     entry_view,
     frame,
@@ -342,123 +337,3 @@ def plain_page(ctx: Context, item: PlainPage) -> Page:
     path = urls.page(item.slug)
     view = ListView(Linker(path).html(item.body))
     return Page("page.html", frame(ctx, path, item.title, current=path), view)
-
-
-PageMaker = Callable[[], Page]
-
-
-@dataclass(frozen=True)
-class PageGroup:
-    """Pages made from the same inputs. With a memo, a group whose inputs are all the same
-    objects as last time is not looked at again; otherwise its pages are reused one by one
-    where their own inputs are the same. `inputs` must hold every object any of its pages
-    reads, and `name` every value that decides which pages it has."""
-
-    name: Hashable
-    inputs: Callable[[], tuple[object, ...]]
-    makers: Callable[[], list[PageMaker]]
-
-
-def site_pages(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
-               relations: Relations | None = None) -> list[Page]:
-    """Every HTML page of the site, in a stable order.
-
-    With a `memo`, a page whose inputs are the same objects as last time is not built again:
-    each page names what it reads (the frame reads the configuration and the plain pages)."""
-    return [make() for make in page_makers(site, today, base_url, memo, relations)]
-
-
-def page_makers(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
-                relations: Relations | None = None) -> list[PageMaker]:
-    """What makes each page of `site_pages`, not yet called, so that the pages can be shared
-    out and each dropped once written."""
-    return [make for group in page_groups(site, today, base_url, memo, relations)
-            for make in group.makers()]
-
-
-def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
-                relations: Relations | None = None) -> list[PageGroup]:
-    """The pages of `site_pages`, in groups that depend on the same parts of the site."""
-    relations = relations or relate(site)
-    ctx = Context(site, relations, today, base_url, {r.id: r for r in site.records},
-                  {u.slug: u for u in site.updates})
-    frame = (site.config, *site.pages)
-    related = relations.related_updates
-    quiet, busy = by_news(site.records, relations)
-
-    def version(name: str, value: object) -> int:
-        return memo.version(name, value) if memo else 0
-
-    def one(name: Hashable, inputs: Callable[[], Iterable[object]],
-            build: Callable[[], Page]) -> PageMaker:
-        return lambda: cached(memo, ("page", name, base_url, today), tuple(inputs()), build)
-
-    def letter(x: Letter) -> PageMaker:
-        def inputs() -> Iterator[object]:
-            yield from (x, *frame)
-            yield from (r for p in x.points for r in site.tracked_points.get((x.slug, p.id), ()))
-
-        cited = relations.cited_letters.get(x.slug, ())
-        return one(("letter", x.slug, cited), inputs, partial(letter_page, ctx, x))
-
-    def area(r: Record) -> PageMaker:
-        def inputs() -> Iterator[object]:
-            yield from (r, *frame)
-            yield from (site.letter_by_slug[t.target] for t in r.tracks)
-            yield from (ctx.updates[s] for s in related.get(r.id, ()))
-
-        return one(("area", r.id), inputs, partial(area_page, ctx, r))
-
-    def update(u: Update) -> PageMaker:
-        return one(("update", u.slug), lambda: (u, *frame, *(ctx.records[i] for i in u.about)),
-                   partial(update_page, ctx, u))
-
-    def updates_pages() -> list[PageMaker]:
-        chunks = update_chunks(site)
-        return [one(("updates", number, len(chunks)), partial(tuple, (*frame, *chunk)),
-                    partial(updates_page, ctx, number, len(chunks), chunk))
-                for number, chunk in enumerate(chunks, start=1)]
-
-    def timeline_pages() -> list[PageMaker]:
-        steps = cached(memo, "timeline", site.records, partial(timeline_chunks, site))
-        def inputs(chunk: tuple[Event, ...]) -> Iterator[object]:
-            yield from frame
-            for record, _, entry in chunk:
-                yield record
-                yield entry
-
-        return [one(("timeline", number, len(steps)), partial(inputs, chunk),
-                    partial(timeline_page, ctx, number, len(steps), chunk))
-                for number, chunk in enumerate(steps, start=1)]
-
-    titles = (tuple((x.slug, x.title) for x in site.letters),
-              tuple((r.id, r.title) for r in site.records),
-              tuple((u.slug, u.title) for u in site.updates))
-    home_inputs = (*frame, *site.letters, *site.records, *site.updates[:LATEST_UPDATES])
-    return [
-        PageGroup("home", lambda: home_inputs, lambda: [
-            one("home", lambda: home_inputs, partial(home_page, ctx))]),
-        PageGroup("letters", lambda: (*frame, *site.letters, *site.records), lambda: [
-            one("letters", lambda: (*frame, *site.letters, *site.records),
-                partial(letters_page, ctx))]),
-        PageGroup(("letter pages", version("cited letters", relations.cited_letters)),
-                  lambda: (*frame, *site.letters, *site.records),
-                  lambda: [letter(x) for x in site.letters]),
-        PageGroup("updates", lambda: (*frame, *site.updates), updates_pages),
-        PageGroup("update pages", lambda: (*frame, *site.updates, *site.records),
-                  lambda: [update(u) for u in site.updates]),
-        # Most records have no updates about them: their pages need not be looked at when
-        # an update changes.
-        PageGroup(("quiet areas", version("quiet areas", tuple(r.id for r in quiet))),
-                  lambda: (*frame, *quiet, *site.letters), lambda: [area(r) for r in quiet]),
-        PageGroup("busy areas", lambda: (*frame, *site.records, *site.letters, *site.updates),
-                  lambda: [area(r) for r in busy]),
-        PageGroup("timeline", lambda: (*frame, *site.records), timeline_pages),
-        PageGroup(("search", titles), lambda: frame, lambda: [
-            one(("search", titles), lambda: frame, partial(search_page, ctx))]),
-        PageGroup("plain pages", lambda: frame, lambda: [
-            one(("plain", x.slug), partial(tuple, (x, *frame)), partial(plain_page, ctx, x))
-            for x in site.pages]),
-        PageGroup("404", lambda: frame, lambda: [
-            one("404", lambda: frame, partial(not_found_page, ctx))]),
-    ]

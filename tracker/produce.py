@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 
 from .errors import Problem
-from .pages import PageMaker
+from .page_groups import PageMaker
 from .render import render_page, template_problem
 from .workers import share
 from .write import write_file
