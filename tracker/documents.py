@@ -44,7 +44,8 @@ def read_letter(doc: Document, config: SiteConfig, problems: list[Problem]) -> L
         fields.error(fields.at("source"), f"'source' must be a web address, not '{source}'",
                      "give the link to the official copy, starting with https://")
     kinds = [KindSpec(k.id, k.prefix, k.label, k.phrases) for k in config.points]
-    tokens, found = markup.parse_letter(doc.body, kinds, auto)
+    text = doc.body
+    tokens, found = markup.parse_letter(text, kinds, auto)
     for line, written, known in found.bad_markers:
         problems.append(Problem(doc.path, doc.body_line + line, 1, "error",
                                 f"unknown point kind '.{written}' in a marker",
@@ -56,7 +57,7 @@ def read_letter(doc: Document, config: SiteConfig, problems: list[Problem]) -> L
     subject, visit_dates = fields.text("subject") or "", fields.dates("visit_dates")
     if not fields.ok or title is None or date is None:
         return None
-    body = replace(prepared_markup(doc.body, tokens), text="")  # nothing shows a letter's plain text
+    body = replace(prepared_markup(text, tokens), text="")  # nothing shows a letter's plain text
     return Letter(
         slug=doc.slug, path=doc.path, title=title, date=date, inspectorate=inspectorate,
         kind=kind, subject=subject, visit_dates=visit_dates, inspectors=inspectors,

@@ -19,9 +19,10 @@ ENTRY_KEYS = ("date", "status", "note", "evidence", "due")
 
 def outline(data: DataFile) -> tuple[str, dict[str, str]]:
     """A record's title and sub-action titles, read leniently, so references can name them."""
-    title = data.data.get("title")
+    mapping = data.data
+    title = mapping.get("title")
     actions: dict[str, str] = {}
-    for item in data.data.get("actions") or ():
+    for item in mapping.get("actions") or ():
         if isinstance(item, YMap) and isinstance(item.get("id"), str):
             actions[item["id"]] = str(item.get("title") or item["id"])
     return (str(title) if title else data.slug), actions
@@ -41,17 +42,18 @@ class _RecordReader:
         self.problems.append(Problem(self.path, pos.line, pos.column, "error", message, hint))
 
     def record(self, data: DataFile) -> Record | None:
-        fields = Fields(self.path, data.data, self.problems, allowed=RECORD_KEYS,
+        mapping = data.data
+        fields = Fields(self.path, mapping, self.problems, allowed=RECORD_KEYS,
                         required=("title", "tracks", "timeline"))
         tracks = self._tracks(fields)
-        summary = markdown_field(data.data, "summary", self.path, self.targets, self.problems)
+        summary = markdown_field(mapping, "summary", self.path, self.targets, self.problems)
         timeline = self._timeline(fields, sub_action=False)
         actions = self._actions(fields)
         title = fields.text("title")
         if not fields.ok or title is None or not timeline or not tracks:
             return None
         return Record(data.slug, self.path, title, tracks, fields.names("owner"), summary,
-                      timeline, actions, data.data.pos.line)
+                      timeline, actions, mapping.pos.line)
 
     def _tracks(self, fields: Fields) -> tuple[Ref, ...]:
         refs = []

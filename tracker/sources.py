@@ -7,8 +7,10 @@ stages can point at the exact place of a mistake.
 from __future__ import annotations
 
 import os
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +29,17 @@ class Document:
     """The file name without `.md`."""
     meta: YMap
     """The front matter."""
-    body: str
-    """The Markdown after the front matter."""
+    kept_body: str | bytes
+    """The Markdown after the front matter, or (lean) its UTF-8 bytes compressed."""
     body_line: int
     """The file line on which the body starts."""
+
+    @property
+    def body(self) -> str:
+        """The Markdown after the front matter."""
+        if isinstance(self.kept_body, bytes):
+            return zlib.decompress(self.kept_body).decode()
+        return self.kept_body
 
 
 @dataclass(frozen=True)
@@ -39,7 +48,17 @@ class DataFile:
 
     path: str
     slug: str
-    data: YMap
+    kept: YMap | str
+    """The mapping, or (lean) the file's text, read again each time the mapping is asked for."""
+
+    @property
+    def data(self) -> YMap:
+        """The mapping, with the place of every key and value."""
+        if isinstance(self.kept, str):
+            data = load_yaml(self.kept, self.path)  # it was read once, so it reads again
+            assert isinstance(data, YMap)
+            return data
+        return self.kept
 
 
 @dataclass(frozen=True)
@@ -140,26 +159,31 @@ def _listing(root: Path, folder: str, suffix: str, problems: list[Problem]) -> l
     return found
 
 
-def read_document(root: Path, rel: str) -> Document | Problem:
-    """A Markdown file with front matter, or the problem that stops it being read."""
+def read_document(root: Path, rel: str, lean: bool = False) -> Document | Problem:
+    """A Markdown file with front matter, or the problem that stops it being read. A `lean`
+    one keeps its body compressed: a one-off build of a national site holds every letter
+    while it checks the references between them."""
     try:
         meta, body, body_line = split_front_matter(read_text(root, rel), rel)
     except ProblemError as exc:
         return exc.problem
-    return Document(rel, Path(rel).stem, meta, body, body_line)
+    kept = zlib.compress(body.encode(), 1) if lean else body
+    return Document(rel, Path(rel).stem, meta, kept, body_line)
 
 
-def read_data_file(root: Path, rel: str) -> DataFile | Problem:
-    """A YAML mapping file, or the problem that stops it being read."""
+def read_data_file(root: Path, rel: str, lean: bool = False) -> DataFile | Problem:
+    """A YAML mapping file, or the problem that stops it being read. A `lean` one keeps only
+    its text: a mapping with the places of its keys and values takes ten times the room."""
     try:
-        data = load_yaml(read_text(root, rel), rel)
+        text = read_text(root, rel)
+        data = load_yaml(text, rel)
     except ProblemError as exc:
         return exc.problem
     if not isinstance(data, YMap):
         return Problem(rel, 1, 1, "error",
                        "this file must be 'key: value' lines (a YAML mapping)",
                        "start with 'title: …'")
-    return DataFile(rel, Path(rel).stem, data)
+    return DataFile(rel, Path(rel).stem, text if lean else data)
 
 
 Reader = Callable[[Path, str], Any]
@@ -285,7 +309,10 @@ def _config_yaml(root: Path, rel: str) -> Any:
 
 def read_site(root: Path, cache: FileCache | None = None) -> tuple[RawSite, list[Problem]]:
     """Read every source file of the site at `root`, in a stable order; with a `cache`,
-    only files that changed since the last read are read again."""
+    only files that changed since the last read are read again. Without one (a one-off
+    build or check), documents and records are kept lean, and opened again when needed."""
+    document = partial(read_document, lean=cache is None)
+    data_file = partial(read_data_file, lean=cache is None)
     problems: list[Problem] = []
     config = read_config(root, problems, cache)
     themes_dir = root / "themes"
@@ -295,10 +322,10 @@ def read_site(root: Path, cache: FileCache | None = None) -> tuple[RawSite, list
     rest = (problems, unreadable, cache)
     raw = RawSite(
         config=config,
-        letters=_read_folder(root, "content/letters", ".md", read_document, *rest),
-        updates=_read_folder(root, "content/updates", ".md", read_document, *rest),
-        pages=_read_folder(root, "content/pages", ".md", read_document, *rest),
-        records=_read_folder(root, "content/actions", ".yml", read_data_file, *rest),
+        letters=_read_folder(root, "content/letters", ".md", document, *rest),
+        updates=_read_folder(root, "content/updates", ".md", document, *rest),
+        pages=_read_folder(root, "content/pages", ".md", document, *rest),
+        records=_read_folder(root, "content/actions", ".yml", data_file, *rest),
         static_files=tuple(_walk_files(root, "static", problems)),
         themes=themes,
         unreadable=tuple(unreadable),
