@@ -66,6 +66,26 @@ def test_open_data_and_feeds_parse(full):
         ET.parse(full / feed)
 
 
+def test_a_site_past_the_sitemap_limit_writes_an_index_and_its_sitemaps(
+        make_site, tmp_path, monkeypatch):
+    monkeypatch.setattr("tracker.exports.SITEMAP_LIMIT", 4)
+    out = tmp_path / "out"
+    result = build(make_site(FULL_SITE), out)
+    assert result.exit_code == 0, result.output
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    index = ET.parse(out / "sitemap.xml").getroot()
+    assert index.tag == f"{ns}sitemapindex"
+    listed = []
+    for loc in index.iter(f"{ns}loc"):
+        part = ET.parse(out / (loc.text or "").rsplit("/", 1)[-1]).getroot()
+        locs = [url.text for url in part.iter(f"{ns}loc")]
+        assert part.tag == f"{ns}urlset" and 1 <= len(locs) <= 4
+        listed += locs
+    pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("index.html")
+                   if "pagefind" not in p.parts)
+    assert len(listed) == len(set(listed)) == len(pages)
+
+
 def updates_site(count: int) -> dict[str, str | bytes | None]:
     files: dict[str, str | bytes | None] = {}
     for n in range(1, count + 1):

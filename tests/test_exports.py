@@ -15,7 +15,7 @@ import pytest
 from conftest import MINIMAL_SITE
 
 from tracker.build import load_site
-from tracker.exports import exports, sitemap
+from tracker.exports import exports, sitemaps
 from tracker.model import Site
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -310,12 +310,38 @@ def test_base_url_is_used_everywhere(rich: Site) -> None:
     assert json.loads(out["data/tracker.json"])["records"][0]["url"] == other + "areas/data-dashboard/"
 
 
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def sitemap_locs(xml: bytes, root_tag: str, item: str) -> list[str]:
+    root = ET.fromstring(xml)
+    assert root.tag == f"{SITEMAP_NS}{root_tag}"
+    return [url.findtext(f"{SITEMAP_NS}loc") or "" for url in root.findall(f"{SITEMAP_NS}{item}")]
+
+
 def test_sitemap_lists_absolute_directory_urls() -> None:
     pages = ["letters/herts-2023/index.html", "index.html", "404.html", "about/index.html"]
-    root = ET.fromstring(sitemap(BASE, pages))
-    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-    assert root.tag == f"{ns}urlset"
-    locs = [url.findtext(f"{ns}loc") or "" for url in root.findall(f"{ns}url")]
+    made = sitemaps(BASE, pages)
+    assert list(made) == ["sitemap.xml"]
+    locs = sitemap_locs(made["sitemap.xml"], "urlset", "url")
     assert locs == [BASE + "about/", BASE, BASE + "letters/herts-2023/"]
     assert all(loc.startswith(BASE) and "index.html" not in loc for loc in locs)
-    assert sitemap(BASE, pages) == sitemap(BASE, list(reversed(pages)))
+    assert made == sitemaps(BASE, list(reversed(pages)))
+
+
+def test_sitemap_escapes_what_xml_must() -> None:
+    base = "https://example.org/a&b/"
+    made = sitemaps(base, ["index.html"])["sitemap.xml"]
+    assert b"a&amp;b" in made and sitemap_locs(made, "urlset", "url") == [base]
+
+
+def test_past_the_limit_sitemap_xml_is_an_index_of_several_sitemaps() -> None:
+    """sitemaps.org allows 50,000 URLs a file: a national site has more pages than that."""
+    pages = [f"letters/l{n:02}/index.html" for n in range(7)] + ["404.html"]
+    made = sitemaps(BASE, pages, limit=3)
+    assert list(made) == ["sitemap.xml", "sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml"]
+    index = sitemap_locs(made["sitemap.xml"], "sitemapindex", "sitemap")
+    assert index == [BASE + "sitemap-1.xml", BASE + "sitemap-2.xml", BASE + "sitemap-3.xml"]
+    parts = [sitemap_locs(made[f"sitemap-{n}.xml"], "urlset", "url") for n in (1, 2, 3)]
+    assert [len(part) for part in parts] == [3, 3, 1]
+    assert sum(parts, []) == [BASE + f"letters/l{n:02}/" for n in range(7)]

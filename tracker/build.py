@@ -127,7 +127,7 @@ def build_site(
 
     Pages and record feeds are made across `jobs` processes and written as they are made;
     the files are the same whatever `jobs` is."""
-    from .exports import area_feed_makers, site_exports, sitemap
+    from .exports import area_feed_makers, site_exports, sitemaps
 
     problem = out_problem(root, out)
     if problem:
@@ -145,7 +145,7 @@ def build_site(
         made = produce(root, folder, environment(root, site.config.theme), pages, feeds,
                        jobs=jobs, progress=(lambda n: progress(n, total)) if progress else None)
         exported = {**site_exports(site, today, base), **dict.fromkeys(made.feeds, b""),
-                    "sitemap.xml": sitemap(base, made.pages)}
+                    **sitemaps(base, made.pages)}
         files, clashes = output_files(root, site, dict.fromkeys(made.pages, b""), exported)
         problems += made.problems + clashes
         if has_errors(problems):

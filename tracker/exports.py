@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from . import urls
 from .checks import is_overdue, is_stale
@@ -212,12 +213,32 @@ def area_feed_makers(site: Site, today: dt.date, base_url: str,
             for record in (site.records if records is None else records)]
 
 
-def sitemap(base_url: str, page_paths: list[str]) -> bytes:
-    """sitemap.xml for the given HTML output paths, leaving out the 404 page."""
-    root = ET.Element("urlset", {"xmlns": _SITEMAP})
-    for path in sorted(set(page_paths) - {urls.NOT_FOUND}):
-        _add(_add(root, "url"), "loc", urls.absolute(base_url, path))
-    return _xml_bytes(root)
+SITEMAP_LIMIT = 50_000
+"""URLs in one sitemap file, as sitemaps.org allows; more are split across several files,
+which sitemap.xml then lists (a sitemap index)."""
+
+
+def sitemaps(base_url: str, page_paths: Sequence[str],
+             limit: int | None = None) -> dict[str, bytes]:
+    """sitemap.xml for the given HTML output paths, leaving out the 404 page; past `limit`
+    pages (SITEMAP_LIMIT), sitemap.xml is an index of sitemap-1.xml, sitemap-2.xml…"""
+    limit = limit or SITEMAP_LIMIT
+    locs = [urls.absolute(base_url, path) for path in sorted(set(page_paths) - {urls.NOT_FOUND})]
+    if len(locs) <= limit:
+        return {"sitemap.xml": _sitemap_xml("urlset", "url", locs)}
+    parts = {f"sitemap-{n}.xml": _sitemap_xml("urlset", "url", locs[start:start + limit])
+             for n, start in enumerate(range(0, len(locs), limit), start=1)}
+    index = _sitemap_xml("sitemapindex", "sitemap", [urls.absolute(base_url, p) for p in parts])
+    return {"sitemap.xml": index, **parts}
+
+
+def _sitemap_xml(root: str, item: str, locs: Sequence[str]) -> bytes:
+    """The text ElementTree writes for <root><item><loc>…</loc></item>…</root>, indented,
+    written directly: a national site has hundreds of thousands of them."""
+    lines = [f"<?xml version='1.0' encoding='utf-8'?>\n<{root} xmlns=\"{_SITEMAP}\">"]
+    lines += [f"  <{item}>\n    <loc>{xml_escape(loc)}</loc>\n  </{item}>" for loc in locs]
+    lines.append(f"</{root}>\n")
+    return "\n".join(lines).encode()
 
 
 # Open data: JSON

@@ -20,7 +20,7 @@ import jinja2
 
 from .build import load_site, output_files, public_base
 from .errors import Problem, has_errors
-from .exports import SITE_EXPORTS, area_feeds, site_exports, sitemap
+from .exports import SITE_EXPORTS, area_feeds, site_exports, sitemaps
 from .memo import Memo
 from .model import Site
 from .page_groups import PageGroup, page_groups
@@ -135,7 +135,7 @@ class Incremental:
             return None, [*problems, template_problem(self.root, exc)]
         exported: dict[str, Content] = {
             **area_feeds(site, self.today, base, relations, self.memo),
-            "sitemap.xml": self._sitemap(base, html),
+            **self._sitemaps(base, html),
             **{path: b"" for path in SITE_EXPORTS},
         }
         eager, clashes = output_files(self.root, site, html, exported)
@@ -162,10 +162,10 @@ class Incremental:
             html.update(self.memo.call(key, group.inputs(), make))
         return html
 
-    def _sitemap(self, base: str, html: Mapping[str, bytes]) -> bytes:
+    def _sitemaps(self, base: str, html: Mapping[str, bytes]) -> dict[str, bytes]:
         version = self.memo.version("pages", tuple(html))
         key = ("sitemap", base, version)
-        return self.memo.call(key, (), partial(sitemap, base, sorted(html)))
+        return self.memo.call(key, (), partial(sitemaps, base, sorted(html)))
 
     def _differences(self, old: Mapping[str, Content], new: Mapping[str, Content]) -> frozenset[str]:
         """Output paths whose content differs; files made on demand count as changed when the
