@@ -296,6 +296,20 @@ def test_timeline_csv(rich: Site) -> None:
     assert [r["record"] for r in rows][-1] == "governance"
 
 
+def test_csv_is_written_in_pieces_that_make_the_same_text() -> None:
+    """The open data of a national site is written as it is made, never held whole."""
+    from tracker.exports import _csv_pieces
+
+    rows = [[str(n), f"a title, with a comma {n}", 'a "quoted" note\non two lines'] for n in range(1300)]
+    pieces = list(_csv_pieces(("id", "title", "note"), iter(rows)))
+    whole = io.StringIO()
+    writer = csv.writer(whole, lineterminator="\n")
+    writer.writerow(("id", "title", "note"))
+    writer.writerows(rows)
+    assert len(pieces) == 3
+    assert b"".join(pieces) == whole.getvalue().encode("utf-8")
+
+
 def test_exports_are_byte_identical_across_builds(make_site: Any) -> None:
     for root in (ROOT, make_site(RICH)):
         first, second = load(root), load(root)

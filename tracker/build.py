@@ -137,13 +137,12 @@ def build_site(
         return BuildResult(problems)
     base = public_base(site, base_url)
     relations = relate(site)
-    pages = page_makers(site, today, base, relations=relations)
-    feeds = area_feed_makers(site, today, base, relations)
-    total = len(pages) + len(feeds)
     files: dict[str, Content] = {}
     with staged(out) as folder:
-        made = produce(root, folder, environment(root, site.config.theme), pages, feeds,
-                       jobs=jobs, progress=(lambda n: progress(n, total)) if progress else None)
+        # The makers of every page are dropped as soon as the pages are written.
+        made = produce(root, folder, environment(root, site.config.theme),
+                       page_makers(site, today, base, relations=relations),
+                       area_feed_makers(site, today, base, relations), jobs=jobs, progress=progress)
         exported = {**site_exports(site, today, base), **dict.fromkeys(made.feeds, b""),
                     **sitemaps(base, made.pages)}
         files, clashes = output_files(root, site, dict.fromkeys(made.pages, b""), exported)

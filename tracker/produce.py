@@ -39,9 +39,10 @@ def produce(
     feeds: Sequence[FeedMaker],
     *,
     jobs: int = 1,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Produced:
-    """Make every page and feed, and write each into `folder`, across `jobs` processes.
+    """Make every page and feed, and write each into `folder`, across `jobs` processes,
+    telling `progress` how many of how many are done.
 
     The same files are written whatever `jobs` is. A template error is reported once, with
     its template and line."""
@@ -64,7 +65,8 @@ def produce(
         return path, None
 
     done = Produced()
-    for count, (path, problem) in enumerate(share(make, len(pages) + len(feeds), jobs), 1):
+    total = len(pages) + len(feeds)
+    for count, (path, problem) in enumerate(share(make, total, jobs), 1):
         if problem is not None:
             if problem not in done.problems:
                 done.problems.append(problem)
@@ -73,5 +75,5 @@ def produce(
         else:
             done.feeds.append(path)
         if progress:
-            progress(count)
+            progress(count, total)
     return done
