@@ -113,6 +113,15 @@ class Recording(Memo):
             self.made.append(key)
         return value
 
+    def call_watching(self, key: Hashable, inputs: tuple[Any, ...], versions: dict[str, int],
+                      compute: Callable[[set[str]], T], problems: list[Problem]) -> T:
+        self.consulted.append(key)
+        misses = self.misses
+        value = super().call_watching(key, inputs, versions, compute, problems)
+        if self.misses > misses:
+            self.made.append(key)
+        return value
+
 
 def pages(keys: list[Hashable]) -> set[Hashable]:
     return {key[1] for key in keys if isinstance(key, tuple) and key[0] == "page"}
@@ -152,3 +161,20 @@ def test_a_folder_moved_away_is_read_again(make_site: SiteMaker, tmp_path: Path,
     back = builder.rebuild({reported})
     assert not back.failed
     assert served(builder) == clean(root, tmp_path / "clean")
+
+
+def test_a_new_update_rereads_only_the_files_whose_references_look_at_updates(
+        make_site: SiteMaker) -> None:
+    root = make_site({**FULL_SITE, **EDITS[0][1]})
+    builder = Incremental(root, TODAY)
+    builder.memo = memo = Recording()
+    builder.rebuild()
+    memo.made.clear()
+    news = "content/updates/2024-01-02-new.md"
+    write_files(root, {news: "---\ntitle: New\ndate: 2024-01-02\n---\nSee [P1](letter:herts-2023#P1).\n"})
+    builder.rebuild({news})
+    records = {key for key in memo.made if isinstance(key, str) and key.startswith("content/actions/")}
+    # data-dashboard cites an update as evidence; governance and plans cite only the letter.
+    assert records == {"content/actions/data-dashboard.yml"}
+    assert ("resolved", news) in memo.made
+    assert ("resolved", "content/letters/herts-2023.md") not in memo.made

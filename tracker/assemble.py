@@ -10,11 +10,11 @@ from .config import read_config
 from .documents import read_letter, read_page, read_update, slug_problem, with_body
 from .errors import Problem, did_you_mean, has_errors
 from .memo import Memo, cached
-from .model import Letter, Page, Site, SiteConfig, Update
+from .model import Letter, Page, Record, Site, SiteConfig, Update
 from .records import outline, read_record
-from .refs import Targets, update_title
+from .refs import TARGET_KINDS, Targets, update_title
 from .safeyaml import Pos, YList
-from .sources import Document, RawSite
+from .sources import DataFile, Document, RawSite
 from .texts import resolve_links
 from .workers import share
 
@@ -54,18 +54,25 @@ def _valid_slugs(docs: tuple[Document, ...], problems: list[Problem]) -> list[Do
 
 
 def _resolved(items: list[D], by_path: dict[str, Document], targets: Targets,
-              problems: list[Problem], memo: Memo | None, version: int) -> list[D]:
-    def resolve(item: D) -> D:
+              problems: list[Problem], memo: Memo | None, versions: dict[str, int]) -> list[D]:
+    def resolve(item: D, targets: Targets) -> D:
         doc = by_path[item.path]
         body = resolve_links(item.body, doc.path, Pos(doc.body_line, 1), targets, problems)
         return with_body(item, body)  # type: ignore[return-value]
 
+    if memo is None:
+        return [resolve(item, targets) for item in items]
+
+    def watching(item: D, looked_at: set[str]) -> D:
+        return resolve(item, targets.watched(looked_at))
+
     def resolve_all() -> list[D]:
-        return [cached(memo, ("resolved", item.path, version), (item,), partial(resolve, item),
-                       problems) for item in items]
+        return [memo.call_watching(("resolved", item.path), (item,), versions,
+                                   partial(watching, item), problems) for item in items]
 
     kind = items[0].path.rpartition("/")[0] if items else ""
-    return cached(memo, ("resolved", kind, version), tuple(items), resolve_all, problems)
+    return memo.call(("resolved", kind, tuple(versions.values())), tuple(items), resolve_all,
+                     problems)
 
 
 def _check_about(updates: list[Update], by_path: dict[str, Document], targets: Targets,
@@ -89,14 +96,48 @@ def _face(letter: Letter) -> tuple[object, ...]:
             tuple(letter.block_by_anchor))
 
 
-def _targets_signature(targets: Targets, memo: Memo | None) -> tuple[object, ...]:
-    """What references can resolve to: equal signatures resolve every reference the same, so
-    a letter's words can change without any record being read again."""
+def _versions(targets: Targets, memo: Memo | None) -> dict[str, int]:
+    """For each kind of target, a number that changes only when what references read of it
+    changes: a letter's words can change without any record being read again, and a new
+    update without the records that link to no update."""
+    if memo is None:
+        return {}
     letters = tuple(targets.letters.values())
-    return (cached(memo, "faces", letters, lambda: tuple(map(_face, letters))),
-            tuple(targets.updates.items()), tuple(targets.records.items()),
-            tuple((k, tuple(v.items())) for k, v in targets.actions.items()),
-            tuple(targets.pages.items()), targets.static, targets.broken, targets.drafts)
+    seen = {
+        "letters": cached(memo, "faces", letters, lambda: tuple(map(_face, letters))),
+        "updates": targets.updates, "records": targets.records, "actions": targets.actions,
+        "pages": targets.pages, "static": targets.static, "drafts": targets.drafts,
+        "broken": targets.broken,
+    }
+    return {kind: memo.version(f"{kind} targets", seen[kind]) for kind in TARGET_KINDS}
+
+
+def _outlines(record_files: list[DataFile]) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Record id → title, and record id → {sub-action id → title}, for references."""
+    titles, actions = {}, {}
+    for data in record_files:
+        titles[data.slug], actions[data.slug] = outline(data)
+    return titles, actions
+
+
+def _read_records(record_files: list[DataFile], config: SiteConfig, targets: Targets,
+                  problems: list[Problem], memo: Memo | None,
+                  versions: dict[str, int]) -> list[Record]:
+    """The records that can be read, each read again only when its file changed or a kind of
+    target its references looked at did."""
+    if memo is None:
+        return _kept(read_record(data, config, targets, problems) for data in record_files)
+
+    def watching(data: DataFile, looked_at: set[str]) -> Record | None:
+        return read_record(data, config, targets.watched(looked_at), problems)
+
+    def read_all() -> list[Record]:
+        return _kept(memo.call_watching(data.path, (data, config), versions,
+                                        partial(watching, data), problems)
+                     for data in record_files)
+
+    return memo.call(("records", tuple(versions.values())), (config, *record_files), read_all,
+                     problems)
 
 
 def _read_letters(docs: list[Document], config: SiteConfig, problems: list[Problem],
@@ -156,28 +197,24 @@ def assemble(raw: RawSite, *, drafts: bool = True, memo: Memo | None = None,
         else:
             record_files.append(data)
 
-    outlines = cached(memo, "outlines", tuple(record_files),
-                      lambda: {data.slug: outline(data) for data in record_files})
+    outlines = cached(memo, "outlines", tuple(record_files), lambda: _outlines(record_files))
     failed = [d.path for d in (*raw.letters, *raw.updates, *raw.pages) if d.path not in readable]
     targets = Targets(
         letters={x.slug: x for x in letters},
         updates={x.slug: update_title(x.title, x.date) for x in updates},
-        records={rid: title for rid, (title, _) in outlines.items()},
-        actions={rid: actions for rid, (_, actions) in outlines.items()},
+        records=outlines[0],
+        actions=outlines[1],
         pages={x.slug: x.title for x in pages},
         static=frozenset(raw.static_files),
         broken=frozenset(_reference_to(path) for path in (*failed, *raw.unreadable)),
         drafts=held_back,
     )
-    version = memo.version("targets", _targets_signature(targets, memo)) if memo else 0
-    letters = _resolved(letters, docs, targets, problems, memo, version)
-    updates = _resolved(updates, docs, targets, problems, memo, version)
-    pages = _resolved(pages, docs, targets, problems, memo, version)
+    versions = _versions(targets, memo)
+    letters = _resolved(letters, docs, targets, problems, memo, versions)
+    updates = _resolved(updates, docs, targets, problems, memo, versions)
+    pages = _resolved(pages, docs, targets, problems, memo, versions)
     _check_about(updates, docs, targets, problems)
-    records = cached(memo, ("records", version), (config, *record_files), lambda: _kept(
-        cached(memo, (data.path, version), (data, config),
-               partial(read_record, data, config, targets, problems), problems)
-        for data in record_files), problems)
+    records = _read_records(record_files, config, targets, problems, memo, versions)
 
     if has_errors(problems):
         return None, problems

@@ -59,6 +59,30 @@ class Memo:
         self._use(key, inner)
         return value
 
+    def call_watching(self, key: Hashable, inputs: tuple[Any, ...], versions: dict[str, int],
+                      compute: Callable[[set[str]], T], problems: list[Problem]) -> T:
+        """Like `call`, for a step that also reads some parts of the whole site (named in
+        `versions`, each with a number that changes with it): `compute(looked_at)` adds to
+        `looked_at` the names of the parts it read, and its result is reused while its
+        inputs are the same objects and those parts, only those, have the same versions."""
+        found = self.table.get(key)
+        if found is not None and len(found[0]) == len(inputs) and all(
+                map(operator.is_, found[0], inputs)) and found[1][0] == tuple(
+                versions[name] for name in found[1][1]):
+            self.hits += 1
+            self._use(key, found[3])
+            problems.extend(found[2])
+            return found[1][2]  # type: ignore[no-any-return]
+        self.misses += 1
+        before = len(problems)
+        looked_at: set[str] = set()
+        value = compute(looked_at)
+        names = tuple(sorted(looked_at))
+        seen = (tuple(versions[name] for name in names), names, value)
+        self.table[key] = (inputs, seen, problems[before:], frozenset())
+        self._use(key, frozenset())
+        return value
+
     def _use(self, key: Hashable, inner: frozenset[Hashable]) -> None:
         self.used.add(key)
         self.used |= inner

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from .errors import closest
 from .model import Letter, Ref, long_date
@@ -43,6 +44,28 @@ class Targets:
     broken: frozenset[str] = frozenset()
     """'letter:SLUG', 'update:SLUG', 'page:SLUG' of files that have errors of their own:
     references to them are not reported again."""
+
+    def watched(self, looked_at: set[str]) -> Targets:
+        """The same targets, adding to `looked_at` the name of each field read (letters,
+        updates…): what a file's references resolve to can change only with those."""
+        return _Watched(self, looked_at)
+
+
+TARGET_KINDS = tuple(f.name for f in fields(Targets))
+
+
+class _Watched(Targets):
+    """Targets that note which of their fields are read."""
+
+    def __init__(self, targets: Targets, looked_at: set[str]) -> None:
+        for name in TARGET_KINDS:
+            object.__setattr__(self, name, getattr(targets, name))
+        object.__setattr__(self, "_looked_at", looked_at)
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in TARGET_KINDS:
+            object.__getattribute__(self, "_looked_at").add(name)
+        return object.__getattribute__(self, name)
 
 
 def _scheme(text: str) -> tuple[str, str]:
