@@ -128,7 +128,7 @@ def build(site: str, out: str | None, drafts: bool, today: str | None, base_url:
     from .progress import Progress
     from .workers import default_jobs
 
-    gc.disable()  # a one-shot run: the model is acyclic, so cycle collection is wasted time
+    gc.disable()  # reading makes millions of lasting objects: collecting meanwhile is wasted
     with Progress(show) as progress:
         result = build_site(root, target, date, drafts=drafts, base_url=base_url,
                             jobs=jobs or default_jobs(), progress=progress.update)
