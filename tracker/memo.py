@@ -10,11 +10,35 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from .errors import Problem
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One step's result, and what it was made from."""
+
+    inputs: tuple[Any, ...]
+    """The objects it read, compared by identity (and kept alive with the entry)."""
+    value: Any
+    problems: list[Problem]
+    """Reported while it was made; replayed on each reuse."""
+    inner: frozenset[Hashable] = frozenset()
+    """The keys of the steps it called."""
+    watched: tuple[str, ...] = ()
+    """The parts of the whole site it looked at (see `call_watching`)…"""
+    versions: tuple[int, ...] = ()
+    """…and their versions then."""
+
+    def holds(self, inputs: tuple[Any, ...], versions: dict[str, int] | None = None) -> bool:
+        """Whether this result still stands for these inputs and site versions."""
+        return len(self.inputs) == len(inputs) and all(map(operator.is_, self.inputs, inputs)) \
+            and (not self.watched or versions is not None
+                 and self.versions == tuple(versions[name] for name in self.watched))
 
 
 class Memo:
@@ -25,7 +49,7 @@ class Memo:
     by one, the next time the group has to be made again."""
 
     def __init__(self) -> None:
-        self.table: dict[Hashable, tuple[tuple[Any, ...], Any, list[Problem], frozenset[Hashable]]] = {}
+        self.table: dict[Hashable, _Entry] = {}
         self.used: set[Hashable] = set()
         self.versions: dict[str, tuple[Any, int]] = {}
         self.hits = 0
@@ -40,13 +64,8 @@ class Memo:
         `inputs` are compared by identity and kept alive with the entry; problems that
         compute() appends to `problems` are stored and replayed on a hit."""
         found = self.table.get(key)
-        if found is not None and len(found[0]) == len(inputs) and all(
-                map(operator.is_, found[0], inputs)):
-            self.hits += 1
-            self._use(key, found[3])
-            if problems is not None:
-                problems.extend(found[2])
-            return found[1]  # type: ignore[no-any-return]
+        if found is not None and found.holds(inputs):
+            return self._reuse(key, found, problems)  # type: ignore[no-any-return]
         self.misses += 1
         before = len(problems) if problems is not None else 0
         self._making.append(set())
@@ -55,7 +74,7 @@ class Memo:
         finally:
             inner = frozenset(self._making.pop())
         produced = problems[before:] if problems is not None else []
-        self.table[key] = (inputs, value, produced, inner)
+        self.table[key] = _Entry(inputs, value, produced, inner)
         self._use(key, inner)
         return value
 
@@ -66,22 +85,24 @@ class Memo:
         `looked_at` the names of the parts it read, and its result is reused while its
         inputs are the same objects and those parts, only those, have the same versions."""
         found = self.table.get(key)
-        if found is not None and len(found[0]) == len(inputs) and all(
-                map(operator.is_, found[0], inputs)) and found[1][0] == tuple(
-                versions[name] for name in found[1][1]):
-            self.hits += 1
-            self._use(key, found[3])
-            problems.extend(found[2])
-            return found[1][2]  # type: ignore[no-any-return]
+        if found is not None and found.holds(inputs, versions):
+            return self._reuse(key, found, problems)  # type: ignore[no-any-return]
         self.misses += 1
         before = len(problems)
         looked_at: set[str] = set()
         value = compute(looked_at)
-        names = tuple(sorted(looked_at))
-        seen = (tuple(versions[name] for name in names), names, value)
-        self.table[key] = (inputs, seen, problems[before:], frozenset())
+        watched = tuple(sorted(looked_at))
+        self.table[key] = _Entry(inputs, value, problems[before:], frozenset(), watched,
+                                 tuple(versions[name] for name in watched))
         self._use(key, frozenset())
         return value
+
+    def _reuse(self, key: Hashable, found: _Entry, problems: list[Problem] | None) -> Any:
+        self.hits += 1
+        self._use(key, found.inner)
+        if problems is not None:
+            problems.extend(found.problems)
+        return found.value
 
     def _use(self, key: Hashable, inner: frozenset[Hashable]) -> None:
         self.used.add(key)
