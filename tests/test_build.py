@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import FULL_SITE, build, write_files
+from conftest import FULL_SITE, build, tree_bytes, write_files
 from htmlpage import HtmlPage
 from htmlpage import read_page as page
 
@@ -344,3 +344,19 @@ def test_the_site_feed_has_the_newest_hundred_entries_and_a_record_feed_all(tmp_
     assert dates[0] == "2023-12-21" and "2020-08-17" in dates and "2020-01-01" not in dates
     own = ET.parse(out / "areas/long-story/feed.xml").getroot().findall(f"{atom}entry")
     assert len(own) == 230
+
+
+def test_a_site_read_lean_builds_the_same_files(make_site, tmp_path, monkeypatch):
+    """A national site keeps its files lean while it is checked; what it builds is the same."""
+    from tracker import sources
+    from tracker.build import build_site
+
+    root = make_site(FULL_SITE)
+    today = dt.date(2024, 1, 1)
+    assert build_site(root, tmp_path / "eager", today, search=False).ok
+    monkeypatch.setattr(sources, "LEAN_FROM", 0)
+    raw, _ = sources.read_site(root)
+    assert all(isinstance(r.kept, str) for r in raw.records)
+    assert all(isinstance(x.kept_body, bytes) for x in (*raw.letters, *raw.updates, *raw.pages))
+    assert build_site(root, tmp_path / "lean", today, search=False).ok
+    assert tree_bytes(tmp_path / "lean") == tree_bytes(tmp_path / "eager")
