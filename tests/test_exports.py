@@ -298,10 +298,10 @@ def test_timeline_csv(rich: Site) -> None:
 
 def test_csv_is_written_in_pieces_that_make_the_same_text() -> None:
     """The open data of a national site is written as it is made, never held whole."""
-    from tracker.exports import _csv_pieces
+    from tracker.opendata import csv_pieces
 
     rows = [[str(n), f"a title, with a comma {n}", 'a "quoted" note\non two lines'] for n in range(1300)]
-    pieces = list(_csv_pieces(("id", "title", "note"), iter(rows)))
+    pieces = list(csv_pieces(("id", "title", "note"), iter(rows)))
     whole = io.StringIO()
     writer = csv.writer(whole, lineterminator="\n")
     writer.writerow(("id", "title", "note"))
