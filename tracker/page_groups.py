@@ -78,7 +78,9 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
 
     def one(name: Hashable, inputs: Callable[[], Iterable[object]],
             build: Callable[[], Page]) -> PageMaker:
-        return lambda: cached(memo, ("page", name, base_url, today), tuple(inputs()), build)
+        if memo is None:  # a one-off build holds a maker for each of 380,000 pages
+            return build
+        return lambda: memo.call(("page", name, base_url, today), tuple(inputs()), build)
 
     def letter(x: Letter) -> PageMaker:
         def inputs() -> Iterator[object]:
