@@ -176,9 +176,8 @@ def area_feeds(site: Site, today: dt.date, base_url: str, relations: Relations |
     updates changed."""
     relations = relations or relate(site)
     quiet, busy = by_news(site.records, relations)
-    quiet_ids = memo.version("quiet feeds", tuple(r.id for r in quiet)) if memo else 0
-    feeds: dict[str, bytes] = {}
-    for name, records, inputs in ((("quiet", quiet_ids), quiet, (site.config, *quiet)),
+    feeds: dict[str, bytes] = {}  # which records are quiet is in each group's inputs
+    for name, records, inputs in (("quiet", quiet, (site.config, *quiet)),
                                   ("busy", busy, (site.config, *site.records, *site.updates))):
         def make(records: Sequence[Record] = records) -> dict[str, bytes]:
             makers = area_feed_makers(site, today, base_url, relations, memo, records)

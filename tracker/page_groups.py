@@ -138,8 +138,8 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
                   lambda: [update(u) for u in site.updates]),
         # Most records have no updates about them: their pages need not be looked at when
         # an update changes.
-        PageGroup(("quiet areas", version("quiet areas", tuple(r.id for r in quiet))),
-                  lambda: (*frame, *quiet, *site.letters), lambda: [area(r) for r in quiet]),
+        PageGroup("quiet areas", lambda: (*frame, *quiet, *site.letters),
+                  lambda: [area(r) for r in quiet]),
         PageGroup("busy areas", lambda: (*frame, *site.records, *site.letters, *site.updates),
                   lambda: [area(r) for r in busy]),
         PageGroup("timeline", lambda: (*frame, *site.records), timeline_pages),

@@ -23,6 +23,8 @@ LEAN_FROM = 50_000
 text, documents compressed), reading them again when needed: it costs a fifth more time
 to read the site, and saves most of the memory a national site's files take while the
 references between them are checked (1.6 GB of records at 100,000 letters)."""
+
+
 @dataclass(frozen=True)
 class Document:
     """A Markdown file with YAML front matter."""
