@@ -356,7 +356,8 @@ def test_a_site_read_lean_builds_the_same_files(make_site, tmp_path, monkeypatch
     assert build_site(root, tmp_path / "eager", today, search=False).ok
     monkeypatch.setattr(sources, "LEAN_FROM", 0)
     raw, _ = sources.read_site(root)
-    assert all(isinstance(r.kept, str) for r in raw.records)
-    assert all(isinstance(x.kept_body, bytes) for x in (*raw.letters, *raw.updates, *raw.pages))
+    assert all(isinstance(r.kept, sources.OnDisk) for r in raw.records)
+    assert all(isinstance(x.kept_body, sources.OnDisk)
+               for x in (*raw.letters, *raw.updates, *raw.pages))
     assert build_site(root, tmp_path / "lean", today, search=False).ok
     assert tree_bytes(tmp_path / "lean") == tree_bytes(tmp_path / "eager")

@@ -6,11 +6,13 @@ Every case is a small site on disk checked with the real CLI: the exact line
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from conftest import check, check_errors, lines
 
 RECORD = "content/actions/data-dashboard.yml"
+UPDATE_NAME = "2024-01-01-news.md"
 UPDATE = "content/updates/2023-10-01-halfway.md"
 SYNTAX_HINT = "    hint: check the indentation, and put text containing ': ' or ' #' in quotes"
 
@@ -364,19 +366,47 @@ def test_reading_yaml_keeps_nothing_of_the_parse():
 
 
 def test_a_lean_file_reads_again_the_same_mapping_and_places(make_site, tmp_path):
-    """A one-off build keeps records as text and letters compressed; what they give back
-    must be exactly what was read, with every place."""
-    from tracker.sources import read_data_file, read_document
+    """A one-off build of a national site keeps only where each file is; what the files give
+    back when read again must be exactly what was read, with every place."""
+    from tracker.sources import OnDisk, read_data_file, read_document
 
     site = make_site()
     record = read_data_file(site, RECORD)
     lean = read_data_file(site, RECORD, lean=True)
-    assert isinstance(lean.kept, str) and not isinstance(record.kept, str)
+    assert isinstance(lean.kept, OnDisk) and not isinstance(record.kept, OnDisk)
     again = lean.data
     assert again == record.data and again is not lean.data
     assert (again.key_pos, again.value_pos, again.value_end) == (
         record.data.key_pos, record.data.value_pos, record.data.value_end)
     letter = read_document(site, "content/letters/herts-2023.md")
-    packed = read_document(site, "content/letters/herts-2023.md", lean=True)
-    assert isinstance(packed.kept_body, bytes) and len(packed.kept_body) < len(letter.body)
-    assert packed.body == letter.body and packed.body_line == letter.body_line
+    kept = read_document(site, "content/letters/herts-2023.md", lean=True)
+    assert isinstance(kept.kept_body, OnDisk)
+    assert kept.body == letter.body and kept.body_line == letter.body_line
+
+
+def test_a_lean_file_changed_during_a_build_is_refused_not_mixed(make_site, monkeypatch):
+    """A file saved again between the first reading and the second would mix two versions
+    (the front matter of one, the words of the other): the build stops with an error."""
+    from tracker import sources
+    from tracker.build import check_site
+
+    site = make_site({f"content/updates/{UPDATE_NAME}": "---\ntitle: News\ndate: 2024-01-01\n---\nWords.\n"})
+    monkeypatch.setattr(sources, "LEAN_FROM", 0)
+    real = sources.read_text
+
+    def then_saved(root, rel, lean=False):
+        found = real(root, rel, lean)
+        if rel in (RECORD, "content/letters/herts-2023.md"):
+            path = root / rel
+            path.write_text(path.read_text() + "\n# saved again\n")
+        if rel == "content/updates/" + UPDATE_NAME:
+            (root / rel).unlink()  # moved away, as some editors do while saving
+        return found
+
+    monkeypatch.setattr(sources, "read_text", then_saved)
+    found = check_site(site, dt.date(2024, 1, 1))
+    errors = [p.format().splitlines()[0] for p in found if p.severity == "error"]
+    message = "error: this file changed while the site was being built"
+    assert f"{RECORD}:1:1: {message}" in errors
+    assert f"content/letters/herts-2023.md:1:1: {message}" in errors
+    assert f"content/updates/{UPDATE_NAME}:1:1: {message}" in errors

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from . import markup
-from .errors import Problem, did_you_mean
+from .errors import Problem, ProblemError, did_you_mean
 from .fields import Fields
 from .markup import KindSpec
 from .model import Block, Letter, Markup, Page, Point, Poll, PollResult, SiteConfig, Update
@@ -44,7 +44,9 @@ def read_letter(doc: Document, config: SiteConfig, problems: list[Problem]) -> L
         fields.error(fields.at("source"), f"'source' must be a web address, not '{source}'",
                      "give the link to the official copy, starting with https://")
     kinds = [KindSpec(k.id, k.prefix, k.label, k.phrases) for k in config.points]
-    text = doc.body
+    text = _body(doc, problems)
+    if text is None:
+        return None
     tokens, found = markup.parse_letter(text, kinds, auto)
     for line, written, known in found.bad_markers:
         problems.append(Problem(doc.path, doc.body_line + line, 1, "error",
@@ -102,7 +104,10 @@ def _blocks_and_points(
 def read_update(doc: Document, problems: list[Problem]) -> Update | None:
     """An update; `about` and its links are checked once every target is known."""
     fields = Fields(doc.path, doc.meta, problems, allowed=UPDATE_KEYS, required=("title", "date"))
-    body = parse_markup(doc.body)
+    text = _body(doc, problems)
+    if text is None:
+        return None
+    body = parse_markup(text)
     summary = fields.text("summary") or body.lead
     about = tuple(a.removeprefix("record:") for a in fields.names("about"))
     poll = _poll(fields)
@@ -151,10 +156,19 @@ def _poll_result(poll: Fields, item: object, pos: Pos) -> PollResult | None:
 def read_page(doc: Document, problems: list[Problem]) -> Page | None:
     """A plain page."""
     fields = Fields(doc.path, doc.meta, problems, allowed=PAGE_KEYS, required=("title",))
-    title = fields.text("title")
-    if not fields.ok or title is None:
+    title, text = fields.text("title"), _body(doc, problems)
+    if not fields.ok or title is None or text is None:
         return None
-    return Page(doc.slug, doc.path, title, parse_markup(doc.body))
+    return Page(doc.slug, doc.path, title, parse_markup(text))
+
+
+def _body(doc: Document, problems: list[Problem]) -> str | None:
+    """The document's Markdown, or None when a lean file changed since it was read."""
+    try:
+        return doc.body
+    except ProblemError as exc:
+        problems.append(exc.problem)
+        return None
 
 
 def with_body(item: Letter | Update | Page, body: Markup) -> Letter | Update | Page:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import Problem, did_you_mean
+from .errors import Problem, ProblemError, did_you_mean
 from .fields import Fields
 from .model import Action, Entry, Record, Ref, SiteConfig
 from .refs import Targets
@@ -19,7 +19,10 @@ ENTRY_KEYS = ("date", "status", "note", "evidence", "due")
 
 def outline(data: DataFile) -> tuple[str, dict[str, str]]:
     """A record's title and sub-action titles, read leniently, so references can name them."""
-    mapping = data.data
+    try:
+        mapping = data.data
+    except ProblemError:  # a lean file that changed: reading the record reports it
+        return data.slug, {}
     title = mapping.get("title")
     actions: dict[str, str] = {}
     for item in mapping.get("actions") or ():
@@ -42,7 +45,11 @@ class _RecordReader:
         self.problems.append(Problem(self.path, pos.line, pos.column, "error", message, hint))
 
     def record(self, data: DataFile) -> Record | None:
-        mapping = data.data
+        try:
+            mapping = data.data
+        except ProblemError as exc:  # a lean file that changed since it was read
+            self.problems.append(exc.problem)
+            return None
         fields = Fields(self.path, mapping, self.problems, allowed=RECORD_KEYS,
                         required=("title", "tracks", "timeline"))
         tracks = self._tracks(fields)

@@ -7,7 +7,6 @@ stages can point at the exact place of a mistake.
 from __future__ import annotations
 
 import os
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +18,34 @@ from .safeyaml import Pos, Unread, YMap, load_yaml, located_error
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """Content files larger than this are refused before they are read."""
 LEAN_FROM = 50_000
-"""A one-off build keeps the files of a folder with more than this many lean (records as
-text, documents compressed), reading them again when needed: it costs a fifth more time
-to read the site, and saves most of the memory a national site's files take while the
+"""A one-off build keeps the files of a folder with more than this many lean: it remembers
+where each is and reads it again from the disk when needed. It costs a fifth more time to
+read the site, and saves most of the memory a national site's files take while the
 references between them are checked (1.6 GB of records at 100,000 letters)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OnDisk:
+    """Where a lean file is, and how it was when first read: its text is read again when
+    needed, and refused if the file changed in between."""
+
+    root: Path
+    rel: str
+    size: int
+    mtime_ns: int
+
+    def text(self) -> str:
+        full = self.root / self.rel
+        try:
+            info = full.stat()
+            data = full.read_bytes()
+        except OSError:
+            info, data = None, b""
+        if info is None or (info.st_size, info.st_mtime_ns) != (self.size, self.mtime_ns) \
+                or len(data) != self.size:
+            raise located_error(self.rel, Pos(1, 1), "this file changed while the site was being built",
+                                "build again once the file is saved")
+        return decode(data, self.rel)
 
 
 @dataclass(frozen=True)
@@ -35,16 +58,17 @@ class Document:
     """The file name without `.md`."""
     meta: YMap
     """The front matter."""
-    kept_body: str | bytes
-    """The Markdown after the front matter, or (lean) its UTF-8 bytes compressed."""
+    kept_body: str | OnDisk
+    """The Markdown after the front matter, or (lean) where to read it again."""
     body_line: int
     """The file line on which the body starts."""
 
     @property
     def body(self) -> str:
-        """The Markdown after the front matter."""
-        if isinstance(self.kept_body, bytes):
-            return zlib.decompress(self.kept_body).decode()
+        """The Markdown after the front matter (raises ProblemError if a lean file changed)."""
+        if isinstance(self.kept_body, OnDisk):
+            lines = self.kept_body.text().split("\n")
+            return "\n".join(lines[_front_matter_end(lines, self.path) + 1:])
         return self.kept_body
 
 
@@ -54,14 +78,15 @@ class DataFile:
 
     path: str
     slug: str
-    kept: YMap | str
-    """The mapping, or (lean) the file's text, read again each time the mapping is asked for."""
+    kept: YMap | OnDisk
+    """The mapping, or (lean) where to read it again each time the mapping is asked for."""
 
     @property
     def data(self) -> YMap:
-        """The mapping, with the place of every key and value."""
-        if isinstance(self.kept, str):
-            data = load_yaml(self.kept, self.path)  # it was read once, so it reads again
+        """The mapping, with the place of every key and value (raises ProblemError if a lean
+        file changed)."""
+        if isinstance(self.kept, OnDisk):
+            data = load_yaml(self.kept.text(), self.path)  # it was read once, so it reads again
             assert isinstance(data, YMap)
             return data
         return self.kept
@@ -98,22 +123,23 @@ def decode(data: bytes, path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_text(root: Path, path: str) -> str:
-    """A file's text, refusing huge or undecodable files."""
+def read_text(root: Path, path: str, lean: bool = False) -> tuple[str, OnDisk | None]:
+    """A file's text, refusing huge or undecodable files; `lean`, also where to read it again."""
     full = root / path
-    size = full.stat().st_size
-    if size > MAX_FILE_BYTES:
+    info = full.stat()
+    if info.st_size > MAX_FILE_BYTES:
         raise located_error(
             path, Pos(1, 1),
-            f"this file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
+            f"this file is {info.st_size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
             "split it into smaller files, or put large documents under static/",
         )
-    return decode(full.read_bytes(), path)
+    data = full.read_bytes()
+    again = OnDisk(root, path, len(data), info.st_mtime_ns) if lean else None
+    return decode(data, path), again
 
 
-def split_front_matter(text: str, path: str) -> tuple[YMap, str, int]:
-    """(front matter, body, first body line) of a Markdown file."""
-    lines = text.split("\n")
+def _front_matter_end(lines: list[str], path: str) -> int:
+    """The index of the line that closes the front matter."""
     if not lines or lines[0].strip() != "---":
         raise located_error(
             path, Pos(1, 1), "this file has no front matter",
@@ -122,12 +148,17 @@ def split_front_matter(text: str, path: str) -> tuple[YMap, str, int]:
         )
     for index in range(1, len(lines)):
         if lines[index].strip() in ("---", "..."):
-            break
-    else:
-        raise located_error(
-            path, Pos(1, 1), "the front matter is not closed",
-            "add a line '---' after the last front matter field",
-        )
+            return index
+    raise located_error(
+        path, Pos(1, 1), "the front matter is not closed",
+        "add a line '---' after the last front matter field",
+    )
+
+
+def split_front_matter(text: str, path: str) -> tuple[YMap, str, int]:
+    """(front matter, body, first body line) of a Markdown file."""
+    lines = text.split("\n")
+    index = _front_matter_end(lines, path)
     meta = load_yaml("\n".join(lines[1:index]), path, line_offset=1)
     if meta is None:
         meta = YMap(Pos(2, 1))
@@ -167,21 +198,22 @@ def _listing(root: Path, folder: str, suffix: str, problems: list[Problem]) -> l
 
 def read_document(root: Path, rel: str, lean: bool = False) -> Document | Problem:
     """A Markdown file with front matter, or the problem that stops it being read. A `lean`
-    one keeps its body compressed: a one-off build of a national site holds every letter
+    one keeps only where its body is: a one-off build of a national site holds every letter
     while it checks the references between them."""
     try:
-        meta, body, body_line = split_front_matter(read_text(root, rel), rel)
+        text, again = read_text(root, rel, lean)
+        meta, body, body_line = split_front_matter(text, rel)
     except ProblemError as exc:
         return exc.problem
-    kept = zlib.compress(body.encode(), 1) if lean else body
-    return Document(rel, Path(rel).stem, meta, kept, body_line)
+    return Document(rel, Path(rel).stem, meta, again or body, body_line)
 
 
 def read_data_file(root: Path, rel: str, lean: bool = False) -> DataFile | Problem:
     """A YAML mapping file, or the problem that stops it being read. A `lean` one keeps only
-    its text: a mapping with the places of its keys and values takes ten times the room."""
+    where it is: a mapping with the places of its keys and values takes ten times the room
+    of its text."""
     try:
-        text = read_text(root, rel)
+        text, again = read_text(root, rel, lean)
         data = load_yaml(text, rel)
     except ProblemError as exc:
         return exc.problem
@@ -189,7 +221,7 @@ def read_data_file(root: Path, rel: str, lean: bool = False) -> DataFile | Probl
         return Problem(rel, 1, 1, "error",
                        "this file must be 'key: value' lines (a YAML mapping)",
                        "start with 'title: …'")
-    return DataFile(rel, Path(rel).stem, text if lean else data)
+    return DataFile(rel, Path(rel).stem, again or data)
 
 
 Reader = Callable[[Path, str], Any]
@@ -315,7 +347,7 @@ def read_config(root: Path, problems: list[Problem], cache: FileCache | None = N
 
 def _config_yaml(root: Path, rel: str) -> Any:
     try:
-        return load_yaml(read_text(root, rel), rel)
+        return load_yaml(read_text(root, rel)[0], rel)
     except ProblemError as exc:
         return exc.problem
 
