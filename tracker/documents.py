@@ -54,6 +54,7 @@ def read_letter(doc: Document, config: SiteConfig, problems: list[Problem]) -> L
                                 did_you_mean(written, known.split(", "),
                                              fallback=f"point kinds: {known}")))
     blocks, points = _blocks_and_points(doc, found, problems)
+    block_kinds, block_lines = Letter.pack_blocks(blocks)
     title, date = fields.text("title"), fields.date("date")
     inspectorate, inspectors = fields.names("inspectorate"), fields.names("inspectors")
     subject, visit_dates = fields.text("subject") or "", fields.dates("visit_dates")
@@ -63,7 +64,7 @@ def read_letter(doc: Document, config: SiteConfig, problems: list[Problem]) -> L
     return Letter(
         slug=doc.slug, path=doc.path, title=title, date=date, inspectorate=inspectorate,
         kind=kind, subject=subject, visit_dates=visit_dates, inspectors=inspectors,
-        source=source, body=body, blocks=blocks, points=points,
+        source=source, body=body, block_kinds=block_kinds, block_lines=block_lines, points=points,
     )
 
 

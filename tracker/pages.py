@@ -210,10 +210,10 @@ def letter_page(ctx: Context, letter: Letter) -> Page:
         status = tag(tracking[0].status) if tracking else None
         rows.append(PointRow(label, f"#{point.id}", status, record))
         before[point.anchor] = _badge(label, status, record, point.id)
-    for block in letter.blocks:
-        places = ctx.relations.cited_in.get((letter.slug, block.anchor), ())
+    for anchor in letter.anchors:
+        places = ctx.relations.cited_in.get((letter.slug, anchor), ())
         if places:
-            after[block.anchor] = _cited(tuple(Link(p.title, link.to(p.path)) for p in places))
+            after[anchor] = _cited(tuple(Link(p.title, link.to(p.path)) for p in places))
     crown = any(i.lower() in ("ofsted", "cqc", "hmi", "estyn") for i in letter.inspectorate)
     view = LetterView(
         title=letter.title, name=letter.name, subject=letter.subject, date=date_view(letter.date),

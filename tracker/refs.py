@@ -131,19 +131,18 @@ def _letter(text: str, slug: str, anchor: str, targets: Targets) -> Ref:
                                 lambda m: f"letter:{m}{_part(anchor)}"))
     if not anchor:
         return Ref(text, "letter", slug, title=letter.name)
-    point = letter.point_by_id.get(anchor)
+    point = next((p for p in letter.points if p.id == anchor), None)
     if point:
         return Ref(text, "point", slug, anchor, f"{letter.name}, {point.label}")
-    block = letter.block_by_anchor.get(anchor)
-    if block:
+    if letter.has_block(anchor):
         number = anchor[1:]
         return Ref(text, "paragraph", slug, anchor, f"{letter.name}, paragraph {number}")
     ids = [p.id for p in letter.points]
     known = f"its points are {', '.join(ids)}" if ids else "it has no points"
     paragraph = anchor[:1] == "p" and anchor[1:].isdigit()
-    suggestion = closest(anchor, list(letter.block_by_anchor) if paragraph else ids)
+    suggestion = closest(anchor, letter.anchors if paragraph else ids)
     hint = f"did you mean 'letter:{slug}#{suggestion}'? ({known})" if suggestion else \
-        f"{known}; paragraphs are p1 to p{len(letter.blocks)}"
+        f"{known}; paragraphs are p1 to p{len(letter.block_kinds)}"
     raise RefError(f"letter '{slug}' has no point or paragraph '{anchor}'", hint)
 
 

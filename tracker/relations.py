@@ -71,7 +71,7 @@ def _cite(site: Site, pairs: Iterable[tuple[Citation, Ref]]) -> Cited:
         if ref.kind not in ("point", "paragraph"):
             continue
         target = site.letter_by_slug[ref.target]
-        anchor = target.point_by_id[ref.anchor].anchor if ref.kind == "point" else ref.anchor
+        anchor = target.point(ref.anchor).anchor if ref.kind == "point" else ref.anchor
         places = cited.setdefault((ref.target, anchor), [])
         if citation not in places and of_ref(ref).split("#")[0] != citation.path:
             places.append(citation)

@@ -229,7 +229,7 @@ def area_page(ctx: Context, record: Record) -> Page:
     points = []
     for ref in record.tracks:
         letter: Letter = ctx.site.letter_by_slug[ref.target]
-        point = letter.point_by_id[ref.anchor]
+        point = letter.point(ref.anchor)
         label = point.label[0].upper() + point.label[1:]
         points.append(QuotedPoint(label, Link(letter.name, link.to(urls.letter(letter.slug))),
                                   point.context, point.text, link.to(urls.of_ref(ref))))
