@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from sys import intern
 from typing import Any
 
 from .errors import Problem, closest, did_you_mean
@@ -166,7 +167,7 @@ class Fields:
         names = []
         for value, pos in self.items(key, single=True):
             if isinstance(value, str) and value.strip():
-                names.append(value.strip())
+                names.append(intern(value.strip()))  # owners and bodies repeat across records
             elif isinstance(value, int | float) and not isinstance(value, bool):
                 names.append(str(value))
             else:

@@ -108,7 +108,9 @@ def prepare(tokens: Sequence[Token]) -> Prepared:
     env = {"href": hole, "before": _Holes("B"), "after": _Holes("A")}
     html: str = _MD.renderer.render(list(tokens), _MD.options, env)
     text = "\n".join(plain_text(t) for t in tokens if t.type == "inline")
-    return Prepared(html, tuple(hrefs), _links(tokens), text, _first_paragraph(tokens))
+    lead = _first_paragraph(tokens)
+    # Most notes are one paragraph: their lead is their text, kept once.
+    return Prepared(html, tuple(hrefs), _links(tokens), text, text if lead == text else lead)
 
 
 def fill(
