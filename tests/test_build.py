@@ -349,7 +349,8 @@ def test_the_site_feed_has_the_newest_hundred_entries_and_a_record_feed_all(tmp_
 def test_a_site_read_lean_builds_the_same_files(make_site, tmp_path, monkeypatch):
     """A national site keeps its files lean while it is checked; what it builds is the same."""
     from tracker import sources
-    from tracker.build import build_site
+    from tracker.build import build_site, load_site
+    from tracker.model import Spooled
 
     root = make_site(FULL_SITE)
     today = dt.date(2024, 1, 1)
@@ -359,5 +360,9 @@ def test_a_site_read_lean_builds_the_same_files(make_site, tmp_path, monkeypatch
     assert all(isinstance(r.kept, sources.OnDisk) for r in raw.records)
     assert all(isinstance(x.kept_body, sources.OnDisk)
                for x in (*raw.letters, *raw.updates, *raw.pages))
+    site, _ = load_site(root, today)
+    assert all(isinstance(x.body.packed, Spooled) for x in site.letters)  # HTML waits on disk
     assert build_site(root, tmp_path / "lean", today, search=False).ok
+    assert build_site(root, tmp_path / "lean-2", today, search=False, jobs=2).ok
     assert tree_bytes(tmp_path / "lean") == tree_bytes(tmp_path / "eager")
+    assert tree_bytes(tmp_path / "lean-2") == tree_bytes(tmp_path / "eager")

@@ -40,6 +40,19 @@ def test_any_number_of_jobs_writes_the_same_files(big_site: Path, tmp_path: Path
     assert trees[1] == trees[2] == trees[3]
 
 
+def test_a_lean_build_shared_across_processes_writes_the_same_files(
+        big_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A national site's files are read again from the disk and its letters' HTML kept in a
+    spool file, which the processes making pages read through the descriptor they inherit."""
+    from tracker import sources
+
+    assert build(big_site, tmp_path / "eager", "--jobs", "1").exit_code == 0
+    monkeypatch.setattr(sources, "LEAN_FROM", 0)
+    result = build(big_site, tmp_path / "lean", "--jobs", "2")
+    assert result.exit_code == 0, result.stderr
+    assert tree_bytes(tmp_path / "lean") == tree_bytes(tmp_path / "eager")
+
+
 def test_work_is_shared_across_processes_in_order() -> None:
     def task(index: int) -> tuple[int, int]:
         time.sleep(0.002)  # long enough that both processes are started before the work is done

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import partial
 from typing import TypeVar
 
@@ -10,11 +11,11 @@ from .config import read_config
 from .documents import read_letter, read_page, read_update, slug_problem, with_body
 from .errors import Problem, did_you_mean, has_errors
 from .memo import Memo, cached
-from .model import Letter, Page, Record, Site, SiteConfig, Update
+from .model import Letter, Page, Record, Site, SiteConfig, Spool, Update
 from .records import outline, read_record
 from .refs import TARGET_KINDS, Targets, update_title
 from .safeyaml import Pos, YList
-from .sources import DataFile, Document, RawSite
+from .sources import DataFile, Document, OnDisk, RawSite
 from .texts import resolve_links
 from .workers import share
 
@@ -143,22 +144,27 @@ def _read_records(record_files: list[DataFile], config: SiteConfig, targets: Tar
 def _read_letters(docs: list[Document], config: SiteConfig, problems: list[Problem],
                   memo: Memo | None, jobs: int) -> list[Letter]:
     """The letters that can be read. The Markdown is the costliest part of a build: without a
-    memo it is shared across `jobs` processes."""
-    if memo is not None or jobs <= 1:
+    memo it is shared across `jobs` processes. A lean folder's letters (a national site) keep
+    their HTML in a Spool."""
+    if memo is not None:
         def read_all() -> list[Letter]:
-            return _kept(cached(memo, d.path, (d, config),
-                                partial(read_letter, d, config, problems), problems)
+            return _kept(memo.call(d.path, (d, config), partial(read_letter, d, config, problems),
+                                   problems)
                          for d in docs)
 
-        return cached(memo, "letters", (config, *docs), read_all, problems)
+        return memo.call("letters", (config, *docs), read_all, problems)
 
     def one(index: int) -> tuple[Letter | None, list[Problem]]:
         found: list[Problem] = []
         return read_letter(docs[index], config, found), found
 
+    spool = Spool() if docs and isinstance(docs[0].kept_body, OnDisk) else None
     letters = []
     for letter, found in share(one, len(docs), jobs):
         problems += found
+        if letter is not None and spool is not None:
+            assert isinstance(letter.body.packed, bytes)
+            letter = replace(letter, body=replace(letter.body, packed=spool.put(letter.body.packed)))
         if letter is not None:
             letters.append(letter)
     return letters

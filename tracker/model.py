@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 import zlib
 from array import array
 from collections.abc import Sequence
@@ -106,6 +108,36 @@ class Ref:
         return self.kind in ("letter", "point", "paragraph")
 
 
+class Spool:
+    """An unnamed temporary file for the compressed HTML of a one-off build of a national
+    site: 100,000 letters' HTML waits on the disk (in the system's file cache), not in this
+    process's memory. Processes forked later read it through the same descriptor."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (open as long as the build)
+        self._end = 0
+
+    def put(self, data: bytes) -> Spooled:
+        os.pwrite(self._file.fileno(), data, self._end)
+        self._end += len(data)
+        return Spooled(self, self._end - len(data), len(data))
+
+    def get(self, offset: int, length: int) -> bytes:
+        return os.pread(self._file.fileno(), length, offset)
+
+
+@dataclass(frozen=True, slots=True)
+class Spooled:
+    """Bytes kept in a Spool."""
+
+    spool: Spool
+    offset: int
+    length: int
+
+    def read(self) -> bytes:
+        return self.spool.get(self.offset, self.length)
+
+
 @dataclass(frozen=True, slots=True)
 class Markup:
     """Markdown rendered once, with holes for what depends on the page showing it: links
@@ -113,9 +145,9 @@ class Markup:
 
     places: tuple[tuple[int, int], ...]
     """Where each link target is written (line, column), counted from the text's start."""
-    packed: bytes = field(repr=False)
-    """The HTML with holes (`markup.Prepared.html`), compressed: a national site keeps
-    100,000 letters in memory, and their HTML shrinks to a third."""
+    packed: bytes | Spooled = field(repr=False)
+    """The HTML with holes (`markup.Prepared.html`), compressed (it shrinks to a third), and
+    for a national site's letters kept in a Spool."""
     hrefs: tuple[str, ...] = ()
     """The link targets as written, by hole."""
     links: tuple[tuple[str, int], ...] = ()
@@ -134,7 +166,8 @@ class Markup:
     @property
     def html(self) -> str:
         """The HTML with holes."""
-        return zlib.decompress(self.packed).decode()
+        packed = self.packed if isinstance(self.packed, bytes) else self.packed.read()
+        return zlib.decompress(packed).decode()
 
 
 BLOCK_KINDS = {"h": "heading", "p": "paragraph", "i": "item", "r": "row"}
