@@ -63,6 +63,12 @@ timeline:
      LETTER_ANCHORS),
     ("letter:herts-2023#p9", "letter 'herts-2023' has no point or paragraph 'p9'",
      LETTER_ANCHORS),
+    ("letter:herts-2023#p0", "letter 'herts-2023' has no point or paragraph 'p0'",
+     LETTER_ANCHORS),
+    ("letter:herts-2023#p01", "letter 'herts-2023' has no point or paragraph 'p01'",
+     f"did you mean 'letter:herts-2023#p1'? ({LETTER_ANCHORS.split(';')[0]})"),
+    ("letter:herts-2023#p²", "letter 'herts-2023' has no point or paragraph 'p²'",
+     LETTER_ANCHORS),
     ("update:2023-10-01-halfwya", "unknown update '2023-10-01-halfwya' in "
      "'update:2023-10-01-halfwya'", "did you mean 'update:2023-10-01-halfway'?"),
     ("record:board-plan", "unknown record 'board-plan' in 'record:board-plan'",

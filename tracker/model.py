@@ -255,7 +255,7 @@ class Letter:
     def has_block(self, anchor: str) -> bool:
         """True when `anchor` names one of the letter's blocks."""
         number = anchor[1:]
-        return anchor[:1] == "p" and number.isdigit() and anchor == f"p{int(number)}" \
+        return anchor[:1] == "p" and number.isdecimal() and anchor == f"p{int(number)}" \
             and 1 <= int(number) <= len(self.block_kinds)
 
     @property
