@@ -1,6 +1,6 @@
 """tracker's own time and memory at scale, without the Pagefind index (whose memory grows
-with the site on its own account): time per stage and the peak resident memory of the
-main process and of the largest worker.
+with the site on its own account): time per stage, the peak resident memory of the main
+process and of the largest worker, and the peak of all of them together.
 
     python bench/generate.py SITE --letters 100000
     python bench/scale.py SITE [--jobs 2]
@@ -13,13 +13,51 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import os
 import resource
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 from tracker import build
+
+
+class Footprint:
+    """The largest total memory of this process and its workers, sampled twice a second:
+    the sum of their proportional set sizes, in which a page that forked workers share with
+    the main process counts once (each process's resident size counts it again)."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _pss(pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                return next(int(line.split()[1]) * 1024 for line in rollup
+                            if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            return 0
+
+    def _sample(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(0.5):
+            try:
+                with open(f"/proc/{me}/task/{me}/children") as listed:
+                    children = [int(pid) for pid in listed.read().split()]
+            except OSError:
+                children = []
+            self.peak = max(self.peak, sum(map(self._pss, [me, *children])))
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak // 2**20
 
 
 def peaks() -> str:
@@ -54,10 +92,12 @@ def main() -> None:
         timed(build, "produce", stages)
         timed(build, "output_files", stages)
         gc.disable()  # as `tracker build` does
+        footprint = Footprint()
         started = time.perf_counter()
         result = build.build_site(site, work / "out", dt.date(2026, 1, 1), search=False,
                                   jobs=args.jobs)
         total = time.perf_counter() - started
+        together = footprint.stop()
         assert result.ok, [p.format() for p in result.problems if p.severity == "error"][:5]
         letters = len(list((site / "content" / "letters").glob("*.md")))
         print(f"{letters} letters, {result.pages} pages, {result.files} files, "
@@ -66,6 +106,8 @@ def main() -> None:
         print("|---|---:|---|")
         print("\n".join(stages))
         print(f"| whole build | {total:.2f} | {peaks()} |")
+        print(f"All processes together peaked at {together} MB (proportional set size: a page "
+              "shared by forked workers counted once).")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
