@@ -58,10 +58,41 @@ def test_work_is_shared_across_processes_in_order() -> None:
         time.sleep(0.002)  # long enough that both processes are started before the work is done
         return index, os.getpid()
 
-    found = list(workers.share(task, 5 * workers.CHUNK, 2))
+    found = list(workers.share(task, 5 * workers.CHUNK, 3))
     assert [i for i, _ in found] == list(range(5 * workers.CHUNK))
     processes = {pid for _, pid in found}
-    assert len(processes) == 2 and os.getpid() not in processes
+    # This process does its share beside two forked helpers, rather than wait for them.
+    assert len(processes) == 3 and os.getpid() in processes
+
+
+def test_a_failing_helper_is_reported_not_hidden() -> None:
+    def task(index: int) -> int:
+        if index == workers.CHUNK + 1 and os.getpid() != parent:
+            raise ValueError("broken on purpose")
+        return index
+
+    parent = os.getpid()
+    with pytest.raises(RuntimeError, match="(?s)a helper process failed.*broken on purpose"):
+        list(workers.share(task, 4 * workers.CHUNK, 2))
+
+
+def test_lazy_makers_are_made_when_asked_for_and_chain_in_order() -> None:
+    made: list[int] = []
+
+    def make(n: int) -> int:
+        made.append(n)
+        return n * 10
+
+    lazy = workers.Lazy([1, 2, 3], make)
+    assert made == [] and len(lazy) == 3
+    chained = workers.Chained([[], lazy, [], [40, 50], workers.Lazy([], make)])
+    assert len(chained) == 5 and made == []
+    assert chained[2] == 30 and made == [3]
+    assert list(chained) == [10, 20, 30, 40, 50] and chained[-1] == 50
+    assert chained[1:4] == [20, 30, 40]
+    with pytest.raises(IndexError):
+        chained[5]
+    assert list(workers.Chained([])) == []
 
 
 def test_a_little_work_stays_in_this_process() -> None:
