@@ -25,6 +25,7 @@ from .opendata import (
     tracker_json,
 )
 from .relations import Relations, by_news, relate
+from .workers import Lazy
 from .write import Streamed
 
 _ATOM = "http://www.w3.org/2005/Atom"
@@ -190,9 +191,9 @@ def area_feeds(site: Site, today: dt.date, base_url: str, relations: Relations |
 def area_feed_makers(site: Site, today: dt.date, base_url: str,
                      relations: Relations | None = None, memo: Memo | None = None,
                      records: Sequence[Record] | None = None,
-                     ) -> list[tuple[str, Callable[[], bytes]]]:
+                     ) -> Sequence[tuple[str, Callable[[], bytes]]]:
     """The path of each record's feed (of `records`, by default all) and what makes it,
-    not yet called."""
+    not yet called (nor made until asked for)."""
     related = (relations or relate(site)).related_updates
     updates = {update.slug: update for update in site.updates}
 
@@ -201,8 +202,8 @@ def area_feed_makers(site: Site, today: dt.date, base_url: str,
         return cached(memo, ("feed", record.id, base_url, today), (record, site.config, *mentions),
                       partial(area_feed, site, today, base_url, record, mentions))
 
-    return [(urls.area_feed(record.id), partial(make, record))
-            for record in (site.records if records is None else records)]
+    return Lazy(site.records if records is None else records,
+                lambda record: (urls.area_feed(record.id), partial(make, record)))
 
 
 SITEMAP_LIMIT = 50_000

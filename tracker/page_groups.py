@@ -7,7 +7,7 @@ while its inputs are the same objects, else each page whose own inputs are.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -30,6 +30,7 @@ from .pages import (
 )
 from .relations import Relations, by_news, relate
 from .views import Context, Page, area_page
+from .workers import Chained, Lazy
 
 PageMaker = Callable[[], Page]
 
@@ -43,7 +44,7 @@ class PageGroup:
 
     name: Hashable
     inputs: Callable[[], tuple[object, ...]]
-    makers: Callable[[], list[PageMaker]]
+    makers: Callable[[], Sequence[PageMaker]]
 
 
 def site_pages(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
@@ -56,11 +57,11 @@ def site_pages(site: Site, today: dt.date, base_url: str, memo: Memo | None = No
 
 
 def page_makers(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
-                relations: Relations | None = None) -> list[PageMaker]:
-    """What makes each page of `site_pages`, not yet called, so that the pages can be shared
-    out and each dropped once written."""
-    return [make for group in page_groups(site, today, base_url, memo, relations)
-            for make in group.makers()]
+                relations: Relations | None = None) -> Sequence[PageMaker]:
+    """What makes each page of `site_pages`, not yet called (nor made, for most pages, until
+    asked for), so that the pages can be shared out and each dropped once written."""
+    return Chained([group.makers() for group in page_groups(site, today, base_url, memo,
+                                                            relations)])
 
 
 def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
@@ -132,16 +133,16 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
                 partial(letters_page, ctx))]),
         PageGroup(("letter pages", version("cited letters", relations.cited_letters)),
                   lambda: (*frame, *site.letters, *site.records),
-                  lambda: [letter(x) for x in site.letters]),
+                  lambda: Lazy(site.letters, letter)),
         PageGroup("updates", lambda: (*frame, *site.updates), updates_pages),
         PageGroup("update pages", lambda: (*frame, *site.updates, *site.records),
-                  lambda: [update(u) for u in site.updates]),
+                  lambda: Lazy(site.updates, update)),
         # Most records have no updates about them: their pages need not be looked at when
         # an update changes.
         PageGroup("quiet areas", lambda: (*frame, *quiet, *site.letters),
-                  lambda: [area(r) for r in quiet]),
+                  lambda: Lazy(quiet, area)),
         PageGroup("busy areas", lambda: (*frame, *site.records, *site.letters, *site.updates),
-                  lambda: [area(r) for r in busy]),
+                  lambda: Lazy(busy, area)),
         PageGroup("timeline", lambda: (*frame, *site.records), timeline_pages),
         PageGroup(("search", titles), lambda: frame, lambda: [
             one(("search", titles), lambda: frame, partial(search_page, ctx))]),
