@@ -343,7 +343,8 @@ def test_static_file_clash_names_the_static_file(tmp_path):
     result = build(site, tmp_path / "out")
     assert result.exit_code == 1
     [error] = [line for line in result.stderr.splitlines() if ": error: " in line]
-    assert error.startswith(f"{site}/static/index.html:"), error
+    assert error == (f"{site}/static/index.html:1:1: error: 'index.html' would be written "
+                     "twice (by the pages and by static/)")
 
 
 # The progress display ------------------------------------------------------------------

@@ -22,7 +22,7 @@ from .produce import produce
 from .relations import relate
 from .render import environment, theme_static
 from .sources import FileCache, read_site
-from .write import Abandon, Content, collect, staged, write_file
+from .write import WRITTEN, Abandon, Content, collect, staged, write_file
 
 
 def load_site(root: Path, today: dt.date, *, drafts: bool = True, cache: FileCache | None = None,
@@ -94,7 +94,7 @@ def index_search(folder: Path, *, background: bool = False) -> None:
 
 
 def output_files(
-    root: Path, site: Site, html: Mapping[str, bytes], exported: Mapping[str, Content],
+    root: Path, site: Site, html: Mapping[str, Content], exported: Mapping[str, Content],
 ) -> tuple[dict[str, Content], list[Problem]]:
     """Every output file of a site whose pages and feeds are made: those, the theme's static
     files and the site's own; clashes between them are problems."""
@@ -150,15 +150,14 @@ def build_site(
             # 10,000 letters): collection is back on, with the model frozen out of it.
             gc.freeze()
             gc.enable()
-        exported = {**site_exports(site, today, base), **dict.fromkeys(made.feeds, b""),
+        exported = {**site_exports(site, today, base), **dict.fromkeys(made.feeds, WRITTEN),
                     **sitemaps(base, made.pages)}
-        files, clashes = output_files(root, site, dict.fromkeys(made.pages, b""), exported)
+        files, clashes = output_files(root, site, dict.fromkeys(made.pages, WRITTEN), exported)
         problems += made.problems + clashes
         if has_errors(problems):
             raise Abandon
-        written = {*made.pages, *made.feeds}
         for path, content in files.items():
-            if path not in written:
+            if content is not WRITTEN:
                 write_file(folder, path, content)
         if search:
             index_search(folder)

@@ -30,6 +30,9 @@ class Streamed:
 Content = bytes | Path | Streamed
 """Bytes to write, a source file to copy, or bytes made while written."""
 
+WRITTEN = Streamed(lambda: ())
+"""Stands for the content of a file already written (a page or feed made across processes)."""
+
 
 def whole(content: Content) -> bytes | Path:
     """Content as bytes (or the file to send), for serving from memory."""
@@ -53,7 +56,6 @@ def collect(
     A group named after a source folder ('static/') has its problems reported at the file
     it copies; others at the output path."""
     files: dict[str, Content] = {}
-    owner: dict[str, str] = {}
     problems = []
     for group, items in sources:
         for path, content in items.items():
@@ -65,10 +67,11 @@ def collect(
                 message = f"'{path}' is in a folder the search index uses"
                 hint = "move it to another folder"
             elif path in files:
-                message = f"'{path}' would be written twice (by {owner[path]} and by {group})"
+                first = next(name for name, earlier in sources if path in earlier)
+                message = f"'{path}' would be written twice (by {first} and by {group})"
                 hint = "rename the file"
             else:
-                files[path], owner[path] = content, group
+                files[path] = content
                 continue
             problems.append(Problem(where, 1, 1, "error", message, hint))
     return files, problems
