@@ -366,3 +366,25 @@ def test_a_site_read_lean_builds_the_same_files(make_site, tmp_path, monkeypatch
     assert build_site(root, tmp_path / "lean-2", today, search=False, jobs=2).ok
     assert tree_bytes(tmp_path / "lean") == tree_bytes(tmp_path / "eager")
     assert tree_bytes(tmp_path / "lean-2") == tree_bytes(tmp_path / "eager")
+
+
+def test_a_large_page_is_written_in_pieces_with_the_same_bytes(make_site, tmp_path,
+                                                                 monkeypatch):
+    """The home page of a national site is 100 MB of HTML: a build writes pages as they are
+    rendered, a batch at a time, rather than holding each whole."""
+    from tracker import render
+    from tracker.build import build_site, load_site
+    from tracker.page_groups import site_pages
+
+    root = make_site(FULL_SITE)
+    today = dt.date(2024, 1, 1)
+    assert build_site(root, tmp_path / "whole", today, search=False).ok
+    monkeypatch.setattr(render, "STREAM_BATCH", 200)
+    site, _ = load_site(root, today)
+    home = site_pages(site, today, "https://example.org/")[0]
+    env, templates = render.environment(root, site.config.theme), {}
+    pieces = list(render.page_pieces(env, home, templates))
+    assert len(pieces) > 10 and all(len(p) < 1200 for p in pieces)
+    assert b"".join(pieces) == render.render_page(env, home, templates)
+    assert build_site(root, tmp_path / "pieces", today, search=False).ok
+    assert tree_bytes(tmp_path / "pieces") == tree_bytes(tmp_path / "whole")

@@ -7,15 +7,16 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import jinja2
 
 from .errors import Problem
 from .page_groups import PageMaker
-from .render import render_page, template_problem
+from .render import page_pieces, template_problem
 from .workers import share
-from .write import write_file
+from .write import Content, Streamed, write_file
 
 FeedMaker = tuple[str, Callable[[], bytes]]
 """An output path and what makes its bytes."""
@@ -53,15 +54,16 @@ def produce(
 
     def make(index: int) -> tuple[str, Problem | None]:
         try:
+            content: Content
             if index < len(pages):
                 page = pages[index]()
-                path, content = page.frame.path, render_page(env, page, templates)
+                path, content = page.frame.path, Streamed(partial(page_pieces, env, page, templates))
             else:
                 path, build = feeds[index - len(pages)]
                 content = build()
-        except jinja2.TemplateError as exc:
+            write_file(folder, path, content)
+        except jinja2.TemplateError as exc:  # the build is abandoned, this file with it
             return "", template_problem(root, exc)
-        write_file(folder, path, content)
         return path, None
 
     done = Produced()
