@@ -86,7 +86,27 @@ def _received(receiving: Connection) -> list[Any]:
     return results  # type: ignore[no-any-return]
 
 
-class Lazy(Sequence[R]):
+class _Made(Sequence[R]):
+    """A sequence whose items are made when asked for, by `_item`."""
+
+    def _item(self, index: int) -> R:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> R: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[R]: ...
+    def __getitem__(self, index: int | slice) -> R | Sequence[R]:
+        if isinstance(index, slice):
+            return [self._item(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._item(index)
+
+
+class Lazy(_Made[R]):
     """`make(item)` for each of `items`, made only when asked for: a one-off build shares out
     600,000 pages and feeds of a national site, and would otherwise hold a maker for each."""
 
@@ -96,17 +116,11 @@ class Lazy(Sequence[R]):
     def __len__(self) -> int:
         return len(self._items)
 
-    @overload
-    def __getitem__(self, index: int) -> R: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[R]: ...
-    def __getitem__(self, index: int | slice) -> R | Sequence[R]:
-        if isinstance(index, slice):
-            return [self._make(item) for item in self._items[index]]
+    def _item(self, index: int) -> R:
         return self._make(self._items[index])
 
 
-class Chained(Sequence[R]):
+class Chained(_Made[R]):
     """Several sequences as one, none of them copied."""
 
     def __init__(self, parts: Sequence[Sequence[R]]) -> None:
@@ -116,16 +130,6 @@ class Chained(Sequence[R]):
     def __len__(self) -> int:
         return self._ends[-1] if self._ends else 0
 
-    @overload
-    def __getitem__(self, index: int) -> R: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[R]: ...
-    def __getitem__(self, index: int | slice) -> R | Sequence[R]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
+    def _item(self, index: int) -> R:
         part = bisect_right(self._ends, index)
         return self._parts[part][index - (self._ends[part - 1] if part else 0)]
