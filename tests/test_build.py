@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -362,7 +363,12 @@ def test_a_site_read_lean_builds_the_same_files(make_site, tmp_path, monkeypatch
                for x in (*raw.letters, *raw.updates, *raw.pages))
     site, _ = load_site(root, today)
     assert all(isinstance(x.body.packed, Spooled) for x in site.letters)  # HTML waits on disk
+    folders = []
+    real = tempfile.TemporaryFile
+    monkeypatch.setattr(tempfile, "TemporaryFile",
+                        lambda **kwargs: folders.append(kwargs.get("dir")) or real(**kwargs))
     assert build_site(root, tmp_path / "lean", today, search=False).ok
+    assert folders == [tmp_path]  # beside the output, not in a temporary folder that may be memory
     assert build_site(root, tmp_path / "lean-2", today, search=False, jobs=2).ok
     assert tree_bytes(tmp_path / "lean") == tree_bytes(tmp_path / "eager")
     assert tree_bytes(tmp_path / "lean-2") == tree_bytes(tmp_path / "eager")

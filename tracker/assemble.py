@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 from typing import TypeVar
 
 from .config import read_config
@@ -142,7 +143,7 @@ def _read_records(record_files: list[DataFile], config: SiteConfig, targets: Tar
 
 
 def _read_letters(docs: list[Document], config: SiteConfig, problems: list[Problem],
-                  memo: Memo | None, jobs: int) -> list[Letter]:
+                  memo: Memo | None, jobs: int, spool_in: Path | None) -> list[Letter]:
     """The letters that can be read. The Markdown is the costliest part of a build: without a
     memo it is shared across `jobs` processes. A lean folder's letters (a national site) keep
     their HTML in a Spool."""
@@ -158,7 +159,7 @@ def _read_letters(docs: list[Document], config: SiteConfig, problems: list[Probl
         found: list[Problem] = []
         return read_letter(docs[index], config, found), found
 
-    spool = Spool() if docs and isinstance(docs[0].kept_body, OnDisk) else None
+    spool = Spool(spool_in) if docs and isinstance(docs[0].kept_body, OnDisk) else None
     letters = []
     for letter, found in share(one, len(docs), jobs):
         problems += found
@@ -171,18 +172,19 @@ def _read_letters(docs: list[Document], config: SiteConfig, problems: list[Probl
 
 
 def assemble(raw: RawSite, *, drafts: bool = True, memo: Memo | None = None,
-             jobs: int = 1) -> tuple[Site | None, list[Problem]]:
+             jobs: int = 1, spool_in: Path | None = None) -> tuple[Site | None, list[Problem]]:
     """The validated site, or None when there are errors; every problem found either way.
 
     Without `drafts`, draft updates are left out, as if they did not exist. With a `memo`,
     files that did not change are not parsed again; without, letters are read across `jobs`
-    processes."""
+    processes (and a national site's HTML kept in a temporary file in `spool_in`)."""
     problems: list[Problem] = []
     config = cached(memo, "config", (raw.config, raw.themes),
                     lambda: read_config(raw.config, problems, raw.themes), problems)
     docs = {d.path: d for d in (*raw.letters, *raw.updates, *raw.pages)}
 
-    letters = _read_letters(_valid_slugs(raw.letters, problems), config, problems, memo, jobs)
+    letters = _read_letters(_valid_slugs(raw.letters, problems), config, problems, memo, jobs,
+                            spool_in)
     updates = _kept(cached(memo, d.path, (d,), partial(read_update, d, problems), problems)
                     for d in _valid_slugs(raw.updates, problems))
     pages = _kept(cached(memo, d.path, (d,), partial(read_page, d, problems), problems)

@@ -26,12 +26,14 @@ from .write import WRITTEN, Abandon, Content, collect, staged, write_file
 
 
 def load_site(root: Path, today: dt.date, *, drafts: bool = True, cache: FileCache | None = None,
-              memo: Memo | None = None, jobs: int = 1) -> tuple[Site | None, list[Problem]]:
+              memo: Memo | None = None, jobs: int = 1,
+              spool_in: Path | None = None) -> tuple[Site | None, list[Problem]]:
     """The validated site (None on errors) and every problem, warnings included. The preview
     passes its file cache and memo so that unchanged files are not read or parsed again; a
-    one-off build parses letters across `jobs` processes."""
+    one-off build parses letters across `jobs` processes, and keeps a national site's letter
+    HTML in a temporary file in `spool_in` (else the system's temporary folder)."""
     raw, problems = read_site(root, cache)
-    site, found = assemble(raw, drafts=drafts, memo=memo, jobs=jobs)
+    site, found = assemble(raw, drafts=drafts, memo=memo, jobs=jobs, spool_in=spool_in)
     problems += found
     if has_errors(problems):
         return None, problems
@@ -133,7 +135,11 @@ def build_site(
     problem = out_problem(root, out)
     if problem:
         return BuildResult([problem])
-    site, problems = load_site(root, today, drafts=drafts, jobs=jobs)
+    # Beside the output: on the disk the site is written to, where the system's temporary
+    # folder may be memory.
+    beside = out.resolve().parent
+    site, problems = load_site(root, today, drafts=drafts, jobs=jobs,
+                               spool_in=beside if beside.is_dir() else None)
     if site is None:
         return BuildResult(problems)
     base = public_base(site, base_url)

@@ -10,6 +10,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Literal
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -113,8 +114,8 @@ class Spool:
     site: 100,000 letters' HTML waits on the disk (in the system's file cache), not in this
     process's memory. Processes forked later read it through the same descriptor."""
 
-    def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (open as long as the build)
+    def __init__(self, folder: Path | None = None) -> None:
+        self._file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 (open as the build)
         self._end = 0
 
     def put(self, data: bytes) -> Spooled:
