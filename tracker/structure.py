@@ -67,7 +67,7 @@ def plain_text(inline: Token) -> str:
             parts.append(" ")
         elif child.type == "image":
             parts.append(child.content)
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
+    return " ".join("".join(parts).split())  # runs of whitespace as one space, trimmed
 
 
 _MARKER = re.compile(r"\s*\{([.#][^{}]*)\}\s*$")
