@@ -392,5 +392,16 @@ def test_a_large_page_is_written_in_pieces_with_the_same_bytes(make_site, tmp_pa
     pieces = list(render.page_pieces(env, home, templates))
     assert len(pieces) > 10 and all(len(p) < 1200 for p in pieces)
     assert b"".join(pieces) == render.render_page(env, home, templates)
+    from tracker import produce
+    kinds = set()
+    real_write = produce.write_file
+
+    def noting(folder, path, content):
+        if path.endswith(".html"):
+            kinds.add(type(content).__name__)
+        real_write(folder, path, content)
+
+    monkeypatch.setattr(produce, "write_file", noting)
     assert build_site(root, tmp_path / "pieces", today, search=False).ok
+    assert kinds == {"Streamed"}  # every page written as it is rendered, none held whole
     assert tree_bytes(tmp_path / "pieces") == tree_bytes(tmp_path / "whole")
