@@ -410,3 +410,27 @@ def test_a_lean_file_changed_during_a_build_is_refused_not_mixed(make_site, monk
     assert f"{RECORD}:1:1: {message}" in errors
     assert f"content/letters/herts-2023.md:1:1: {message}" in errors
     assert f"content/updates/{UPDATE_NAME}:1:1: {message}" in errors
+
+
+def test_a_lean_record_is_read_again_once_its_outline_taken_at_the_first_reading(
+        make_site, monkeypatch):
+    """A national site's references name records by title: the titles are taken when a lean
+    file is first read, so a check reads each record again only to check it (a third
+    parse of 250,000 records cost about 25 seconds)."""
+    from collections import Counter
+
+    from tracker import sources
+    from tracker.build import check_site
+
+    site = make_site()
+    monkeypatch.setattr(sources, "LEAN_FROM", 0)
+    reads: Counter[str] = Counter()
+    real = sources.OnDisk.text
+
+    def counted(self):
+        reads[self.rel] += 1
+        return real(self)
+
+    monkeypatch.setattr(sources.OnDisk, "text", counted)
+    assert not [p for p in check_site(site, dt.date(2024, 1, 1)) if p.severity == "error"]
+    assert reads[RECORD] == 1

@@ -13,7 +13,7 @@ from .documents import read_letter, read_page, read_update, slug_problem, with_b
 from .errors import Problem, did_you_mean, has_errors
 from .memo import Memo, cached
 from .model import Letter, Page, Record, Site, SiteConfig, Spool, Update
-from .records import outline, read_record
+from .records import read_record
 from .refs import TARGET_KINDS, Targets, update_title
 from .safeyaml import Pos, YList
 from .sources import DataFile, Document, OnDisk, RawSite
@@ -118,7 +118,7 @@ def _outlines(record_files: list[DataFile]) -> tuple[dict[str, str], dict[str, d
     """Record id → title, and record id → {sub-action id → title}, for references."""
     titles, actions = {}, {}
     for data in record_files:
-        titles[data.slug], actions[data.slug] = outline(data)
+        titles[data.slug], actions[data.slug] = data.outline
     return titles, actions
 
 

@@ -17,20 +17,6 @@ ACTION_KEYS = ("id", "title", "owner", "due", "timeline")
 ENTRY_KEYS = ("date", "status", "note", "evidence", "due")
 
 
-def outline(data: DataFile) -> tuple[str, dict[str, str]]:
-    """A record's title and sub-action titles, read leniently, so references can name them."""
-    try:
-        mapping = data.data
-    except ProblemError:  # a lean file that changed: reading the record reports it
-        return data.slug, {}
-    title = mapping.get("title")
-    actions: dict[str, str] = {}
-    for item in mapping.get("actions") or ():
-        if isinstance(item, YMap) and isinstance(item.get("id"), str):
-            actions[item["id"]] = str(item.get("title") or item["id"])
-    return (str(title) if title else data.slug), actions
-
-
 class _RecordReader:
     """Reads one record file, reporting every mistake in it."""
 

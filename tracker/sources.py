@@ -72,6 +72,20 @@ class Document:
         return self.kept_body
 
 
+Outline = tuple[str, dict[str, str]]
+
+
+def outline_of(mapping: YMap, slug: str) -> Outline:
+    """A record mapping's title (else `slug`) and {sub-action id: title}, read leniently:
+    mistakes in them are reported when the record is read."""
+    title = mapping.get("title")
+    actions: dict[str, str] = {}
+    for item in mapping.get("actions") or ():
+        if isinstance(item, YMap) and isinstance(item.get("id"), str):
+            actions[item["id"]] = str(item.get("title") or item["id"])
+    return (str(title) if title else slug), actions
+
+
 @dataclass(frozen=True)
 class DataFile:
     """A YAML file whose top level is a mapping."""
@@ -80,6 +94,9 @@ class DataFile:
     slug: str
     kept: YMap | OnDisk
     """The mapping, or (lean) where to read it again each time the mapping is asked for."""
+    outline: Outline
+    """Its title and sub-action titles, taken when it was read, so that references can name
+    them without reading a lean file again."""
 
     @property
     def data(self) -> YMap:
@@ -221,7 +238,8 @@ def read_data_file(root: Path, rel: str, lean: bool = False) -> DataFile | Probl
         return Problem(rel, 1, 1, "error",
                        "this file must be 'key: value' lines (a YAML mapping)",
                        "start with 'title: …'")
-    return DataFile(rel, Path(rel).stem, again or data)
+    slug = Path(rel).stem
+    return DataFile(rel, slug, again or data, outline_of(data, slug))
 
 
 Reader = Callable[[Path, str], Any]
