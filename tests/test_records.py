@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import check, lines
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracker.build import load_site
 from tracker.model import Record, Site
@@ -405,3 +407,22 @@ def test_point_tracked_by_any_record_is_not_flagged(make_site):
           - {date: 2023-12-01, status: planned, evidence: [letter:herts-2023]}
         """})
     assert [line for line in lines(check(site)) if "/content/letters/" in line] == []
+
+
+_NOTE_PIECES = st.sampled_from(
+    list("aZé Ω  \t\n\r\x00\x0b\x1f\x7f\x85\u2028\u3000\ufffd") + list("0123456789")
+    + list("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+    + ["&amp;", "&#35;", "&copy;", "<https://a.example>", "[a](b)", "**b**", "~~s~~", "1. ", "- "])
+_NOTES = st.lists(_NOTE_PIECES, max_size=10).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_NOTES.map(lambda s: "Plan " + s) | _NOTES)
+def test_a_note_of_plain_words_renders_as_the_parser_renders_it(note):
+    """Most notes are one line of words, which skip the Markdown parser: whatever the note,
+    what is kept (HTML, plain text, lead, links) is what the parser makes of it."""
+    from tracker import markup
+    from tracker.texts import parse_markup, prepared_markup
+
+    assert parse_markup(note) == prepared_markup(note, markup.parse(note))
+    assert parse_markup(note).html == prepared_markup(note, markup.parse(note)).html
