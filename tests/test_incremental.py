@@ -15,6 +15,7 @@ from tracker.build import build_site
 from tracker.errors import Problem
 from tracker.incremental import Incremental
 from tracker.memo import Memo
+from tracker.render import default_theme
 
 T = TypeVar("T")
 
@@ -48,6 +49,15 @@ def governance_news(words: str, about: str = "") -> str:
 
 
 # Each step: what it changes, then the files it writes (None deletes one).
+BASE = "themes/default/templates/base.html"
+
+
+def theme_base(footer: str) -> str:
+    """The default theme's base template with `footer` added at the end of every page."""
+    base = (default_theme() / "templates" / "base.html").read_text()
+    return base.replace("</body>", footer + "\n</body>")
+
+
 EDITS: list[tuple[str, dict[str, str | bytes | None]]] = [
     ("a record no update is about", {QUIET_RECORD: record("Better plans", "I1")}),
     ("the words of an update", {GOVERNANCE_NEWS: governance_news("Busy month.")}),
@@ -65,6 +75,8 @@ EDITS: list[tuple[str, dict[str, str | bytes | None]]] = [
     ("a page that cites a paragraph",
      {"content/pages/history.md": "---\ntitle: History\n---\nSee [this](letter:herts-2023#p1).\n"}),
     ("a record deleted", {QUIET_RECORD: None}),
+    ("a base template of the site's own", {BASE: theme_base("<p>Our forum.</p>")}),
+    ("that template edited again", {BASE: theme_base("<p>Our parent carer forum.</p>")}),
 ]
 
 

@@ -34,13 +34,15 @@ def theme_dirs(site_root: Path, theme: str) -> list[Path]:
 
 
 def environment(site_root: Path, theme: str) -> jinja2.Environment:
-    """The Jinja environment for a site."""
+    """The Jinja environment for a site. Templates are not checked for changes on each use
+    (a stat of every template a page extends or imports, for every page): the preview makes
+    a new environment when a theme file changes."""
     loader = jinja2.ChoiceLoader([
         jinja2.FileSystemLoader(str(d / "templates")) for d in theme_dirs(site_root, theme)
     ])
     return jinja2.Environment(
         loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
     )
 
 
