@@ -7,6 +7,7 @@ import datetime as dt
 import gc
 import io
 import json
+import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -376,3 +377,35 @@ def test_past_the_limit_sitemap_xml_is_an_index_of_several_sitemaps() -> None:
     parts = [sitemap_locs(made[f"sitemap-{n}.xml"], "urlset", "url") for n in (1, 2, 3)]
     assert [len(part) for part in parts] == [3, 3, 1]
     assert sum(parts, []) == [BASE + f"letters/l{n:02}/" for n in range(7)]
+
+
+def test_feeds_carry_any_text_as_written_escaped_as_xml_must(make_site: Any) -> None:
+    """Titles, notes and the site's description reach a feed reader as written: what XML
+    must escape is escaped (in text and in attributes), and characters XML cannot carry at
+    all are left out."""
+    base = "https://forum.example/a&b/"
+    record = textwrap.dedent("""\
+        title: 'Plans & "targets" <soon>'
+        tracks: [letter:herts-2023#P1]
+        timeline:
+          - date: 2023-09-12
+            status: identified
+            note: "Fish & chips > 3 < 4, \\x01 left out, été kept"
+            evidence: [letter:herts-2023#P1]
+        """)
+    site = load(make_site({
+        "site.yml": 'title: Forum & co\ndescription: "Tom & Jerry <b> \\"q\\"\\tend"\n'
+                    "language: en-GB\nowner: \"Parents' forum\"\n",
+        "content/actions/data-dashboard.yml": record,
+    }))
+    made = exports(site, TODAY, base)["areas/data-dashboard/feed.xml"]
+    assert made.startswith(b"<?xml version='1.0' encoding='utf-8'?>\n<feed xmlns=")
+    feed = ET.fromstring(made)
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "en-GB"
+    assert feed.findtext(f"{A}subtitle") == 'Tom & Jerry <b> "q"\tend'
+    assert feed.findtext(f"{A}author/{A}name") == "Parents' forum"
+    [entry] = atom_entries(feed, base, "areas/data-dashboard/feed.xml")
+    assert entry.findtext(f"{A}title") == 'Plans & "targets" <soon>: Identified by inspectors'
+    content = entry.findtext(f"{A}content") or ""
+    assert content.startswith("Fish & chips > 3 < 4,  left out, été kept\n\nEvidence: ")
+    assert href(entry) == base + "areas/data-dashboard/"
