@@ -4,12 +4,16 @@ table: median wall seconds, ms per letter, peak memory, and the ratio to the sin
 floor measured in the same run. A last row runs Pagefind alone on tracker's output: its
 share of the build.
 
-    python bench/run.py [--letters 1000] [--runs 3] [--no-peers]
+    python bench/run.py [--letters 1000] [--runs 3] [--no-peers] [--in FOLDER]
 
 Pelican and MkDocs are installed into bench/.peers (a separate virtual environment, never
 a dependency of tracker) on first use. Peak memory is the largest resident set size of the
 build process or of any process it started (Pagefind, the workers), as GNU time reports it;
 `scale.py` tells tracker's own processes apart.
+
+The corpus and every output go to a new folder in FOLDER (by default the system's temporary
+folder). A disk's speed can vary from run to run; `--in /dev/shm` (memory) measures the
+work without it.
 """
 
 from __future__ import annotations
@@ -83,8 +87,11 @@ def main() -> None:
     parser.add_argument("--letters", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-peers", action="store_true", help="floor and tracker only")
+    parser.add_argument("--in", dest="folder", type=Path, default=None,
+                        help="where to write the corpus and the outputs (default: the system's "
+                        "temporary folder); /dev/shm leaves the disk out")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
+    work = Path(tempfile.mkdtemp(prefix="tracker-bench-", dir=args.folder))
     try:
         site = work / "site"
         generate(site, args.letters)
@@ -118,7 +125,7 @@ def main() -> None:
                 results[name].append(timed(command, cwd))
         floor = statistics.median(s for s, _ in results["floor"])
         print(f"{args.letters} letters, {args.runs} runs each, {os.cpu_count()} cores, "
-              f"Python {sys.version.split()[0]}")
+              f"Python {sys.version.split()[0]}, in {work.parent}")
         print("| tool | median s | ms per letter | peak MB | × floor |")
         print("|---|---:|---:|---:|---:|")
         for name, runs in results.items():
