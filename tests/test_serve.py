@@ -334,7 +334,11 @@ def test_serve_runs_until_stopped_and_removes_its_folder(
     assert list(temp.iterdir()) == []
 
 
-def test_a_port_in_use_is_a_usage_error(site: Path) -> None:
+def test_a_port_in_use_is_a_usage_error(site: Path, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -343,6 +347,7 @@ def test_a_port_in_use_is_a_usage_error(site: Path) -> None:
     assert result.exit_code == 2
     assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
     assert "Traceback" not in result.stderr + result.output
+    assert list(temp.iterdir()) == []  # no preview folder left behind
 
 
 def test_another_host_is_warned_about(site: Path) -> None:

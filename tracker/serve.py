@@ -79,14 +79,14 @@ class Preview:
         self.builder = Incremental(self.root, today or dt.date.today())
         self.on_build = on_build
         self.sources = [self.root / "static", self.root / "themes", default_theme() / "static"]
-        self.mirror = SearchMirror(self.sources)
-        self.folder = self.mirror.folder
         self._changed = threading.Condition()
         self._state = Published(Snapshot({}), 0, 0)
         self._closing = False
         self._threads: list[threading.Thread] = []
-        self.server = _bind(host, port, self)
+        self.server = _bind(host, port, self)  # first: a port in use leaves nothing behind
         self.url = _url(host, self.server.server_address[1])
+        self.mirror = SearchMirror(self.sources)
+        self.folder = self.mirror.folder
         try:
             self.watcher = Watcher(self.root, self.rebuild, debounce=DEBOUNCE, settle=SETTLE,
                                    ignore=[self.root / "_site", self.folder], polling=polling)
