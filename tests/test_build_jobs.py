@@ -65,6 +65,18 @@ def test_work_is_shared_across_processes_in_order() -> None:
     assert len(processes) == 3 and os.getpid() in processes
 
 
+def test_helpers_are_forked_afresh_for_each_round_of_work() -> None:
+    """A helper's copies of the model's memory grow with the work it does: each round has
+    new helpers, so that what the old ones copied is given back."""
+    per_round = 2 * workers.ROUND_CHUNKS * workers.CHUNK
+    found = list(workers.share(lambda index: (index, os.getpid()), 3 * per_round, 2))
+    assert [i for i, _ in found] == list(range(3 * per_round))
+    helpers = [{pid for i, pid in found[start:start + per_round] if pid != os.getpid()}
+               for start in range(0, 3 * per_round, per_round)]
+    assert [len(pids) for pids in helpers] == [1, 1, 1]
+    assert len(set.union(*helpers)) == 3
+
+
 def test_a_failing_helper_is_reported_not_hidden() -> None:
     def task(index: int) -> int:
         if index == workers.CHUNK + 1 and os.getpid() != parent:
