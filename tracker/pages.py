@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -10,6 +11,7 @@ from markupsafe import Markup as Html
 from markupsafe import escape
 
 from . import urls
+from .checks import is_stale
 from .model import Entry, Letter, Poll, Record, Site, Update
 from .model import Page as PlainPage
 from .views import (
@@ -29,6 +31,7 @@ from .views import (
     tag,
     update_item,
 )
+from .workers import Lazy
 
 UPDATES_PER_PAGE = 10
 TIMELINE_PER_PAGE = 100
@@ -50,7 +53,8 @@ class HomeView:
     counts: tuple[tuple[Tag, int], ...]
     total: int
     stale: int
-    groups: tuple[LetterGroup, ...]
+    groups: Sequence[LetterGroup]
+    """Made as the page is written: a national site's home page lists 250,000 records."""
     latest: tuple[UpdateItem, ...]
     updates: str
     feed: str
@@ -170,14 +174,15 @@ def home_page(ctx: Context) -> Page:
     by_letter: dict[str, list[Record]] = {}
     for record in records:
         by_letter.setdefault(record.tracks[0].target, []).append(record)
-    groups = [
-        LetterGroup(Link(letter.name, link.to(urls.letter(letter.slug))),
-                    tuple(record_row(ctx, r, link) for r in by_letter[letter.slug]))
-        for letter in ctx.site.letters if letter.slug in by_letter
-    ]
+
+    def group(letter: Letter) -> LetterGroup:
+        return LetterGroup(Link(letter.name, link.to(urls.letter(letter.slug))),
+                           tuple(record_row(ctx, r, link) for r in by_letter[letter.slug]))
+
     view = HomeView(
         counts=counts, total=len(records),
-        stale=sum(row.stale for g in groups for row in g.rows), groups=tuple(groups),
+        stale=sum(is_stale(r, ctx.site, ctx.today) for r in records),
+        groups=Lazy([letter for letter in ctx.site.letters if letter.slug in by_letter], group),
         latest=tuple(update_item(u, link) for u in ctx.site.updates[:LATEST_UPDATES]),
         updates=link.to(urls.UPDATES), feed=link.to(urls.FEED),
     )
@@ -228,11 +233,12 @@ def letter_page(ctx: Context, letter: Letter) -> Page:
 
 def letters_page(ctx: Context) -> Page:
     link = Linker(urls.LETTERS)
-    items = tuple(
-        LetterItem(x.title, link.to(urls.letter(x.slug)), x.name, x.subject, len(x.points),
-                   sum((x.slug, p.id) in ctx.site.tracked_points for p in x.points))
-        for x in reversed(ctx.site.letters)
-    )
+
+    def item(x: Letter) -> LetterItem:
+        return LetterItem(x.title, link.to(urls.letter(x.slug)), x.name, x.subject, len(x.points),
+                          sum((x.slug, p.id) in ctx.site.tracked_points for p in x.points))
+
+    items = Lazy(ctx.site.letters[::-1], item)
     return Page("letters.html", frame(ctx, urls.LETTERS, "Letters", current=urls.LETTERS), items)
 
 
