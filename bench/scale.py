@@ -60,20 +60,21 @@ class Footprint:
         return self.peak // 2**20
 
 
-def peaks() -> str:
+def peaks(footprint: Footprint) -> str:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-    return f"main {own} MB, largest worker {workers} MB"
+    return (f"main {own} MB, largest worker {workers} MB, "
+            f"all together {footprint.peak // 2**20} MB")
 
 
-def timed(module: object, name: str, stages: list[str]) -> None:
+def timed(module: object, name: str, stages: list[str], footprint: Footprint) -> None:
     """Wrap `module.name` so that each call reports its time and the memory peaks so far."""
     original = getattr(module, name)
 
     def wrapper(*args: object, **kwargs: object) -> object:
         started = time.perf_counter()
         result = original(*args, **kwargs)
-        stages.append(f"| {name} | {time.perf_counter() - started:.2f} | {peaks()} |")
+        stages.append(f"| {name} | {time.perf_counter() - started:.2f} | {peaks(footprint)} |")
         return result
 
     setattr(module, name, wrapper)
@@ -88,11 +89,10 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="tracker-scale-", dir=site.parent))
     try:
         stages: list[str] = []
-        timed(build, "load_site", stages)
-        timed(build, "produce", stages)
-        timed(build, "output_files", stages)
-        gc.disable()  # as `tracker build` does
         footprint = Footprint()
+        for stage in ("load_site", "produce", "output_files"):
+            timed(build, stage, stages, footprint)
+        gc.disable()  # as `tracker build` does
         started = time.perf_counter()
         result = build.build_site(site, work / "out", dt.date(2026, 1, 1), search=False,
                                   jobs=args.jobs)
@@ -105,7 +105,7 @@ def main() -> None:
         print("| stage | seconds | peak memory so far |")
         print("|---|---:|---|")
         print("\n".join(stages))
-        print(f"| whole build | {total:.2f} | {peaks()} |")
+        print(f"| whole build | {total:.2f} | {peaks(footprint)} |")
         print(f"All processes together peaked at {together} MB (proportional set size: a page "
               "shared by forked workers counted once).")
     finally:
