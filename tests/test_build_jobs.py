@@ -77,6 +77,38 @@ def test_helpers_are_forked_afresh_for_each_round_of_work() -> None:
     assert len(set.union(*helpers)) == 3
 
 
+def test_the_pages_that_read_the_whole_site_are_made_before_any_helper_is_forked(
+        big_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading an object writes to its memory, which a forked helper would then have to
+    copy: the home page and the letters list, which read every letter and record, are made
+    while this process is alone."""
+    import multiprocessing
+
+    from tracker.build import load_site
+    from tracker.page_groups import WHOLE_SITE_PAGES, site_pages
+
+    site, _ = load_site(big_site, dt.date(2024, 1, 1))
+    first = site_pages(site, dt.date(2024, 1, 1), "https://example.org/")[:WHOLE_SITE_PAGES]
+    assert [page.frame.path for page in first] == ["index.html", "letters/index.html"]
+
+    def task(index: int) -> tuple[int, int]:
+        return os.getpid(), len(multiprocessing.active_children())
+
+    found = list(workers.share(task, 4 * workers.CHUNK, 2, alone=3))
+    assert found[:3] == [(os.getpid(), 0)] * 3
+    assert len({pid for pid, _ in found[3:]}) == 2
+
+    from tracker import produce
+    from tracker.build import build_site
+
+    alone: list[int] = []
+    real = produce.share
+    monkeypatch.setattr(produce, "share", lambda *args, **kwargs: (
+        alone.append(kwargs.get("alone", 0)), real(*args, **kwargs))[1])
+    assert build_site(big_site, tmp_path / "out", dt.date(2024, 1, 1), search=False, jobs=2).ok
+    assert alone == [WHOLE_SITE_PAGES]
+
+
 def test_a_failing_helper_is_reported_not_hidden() -> None:
     def task(index: int) -> int:
         if index == workers.CHUNK + 1 and os.getpid() != parent:

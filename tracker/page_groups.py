@@ -34,6 +34,10 @@ from .workers import Chained, Lazy
 
 PageMaker = Callable[[], Page]
 
+WHOLE_SITE_PAGES = 2
+"""The first pages of `page_makers`, the home page and the letters list, read every letter
+and record."""
+
 
 @dataclass(frozen=True)
 class PageGroup:

@@ -40,10 +40,13 @@ def produce(
     feeds: Sequence[FeedMaker],
     *,
     jobs: int = 1,
+    whole_site: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> Produced:
     """Make every page and feed, and write each into `folder`, across `jobs` processes,
-    telling `progress` how many of how many are done.
+    telling `progress` how many of how many are done. The first `whole_site` pages read
+    every letter and record: they are made before any helper process is forked, as reading
+    them in the presence of one would copy most of the model's memory.
 
     The same files are written whatever `jobs` is. A template error is reported once, with
     its template and line."""
@@ -68,7 +71,7 @@ def produce(
 
     done = Produced()
     total = len(pages) + len(feeds)
-    for count, (path, problem) in enumerate(share(make, total, jobs), 1):
+    for count, (path, problem) in enumerate(share(make, total, jobs, alone=whole_site), 1):
         if problem is not None:
             if problem not in done.problems:
                 done.problems.append(problem)

@@ -41,9 +41,10 @@ ROUND_CHUNKS = 8
 """The fewest chunks each process does in a round."""
 
 
-def share(task: Callable[[int], R], count: int, jobs: int) -> Iterator[R]:
+def share(task: Callable[[int], R], count: int, jobs: int, *, alone: int = 0) -> Iterator[R]:
     """`task(i)` for i in range(count), in order: across `jobs` processes when there is enough
-    work to be worth it, else in this one.
+    work to be worth it, else in this one. The first `alone` tasks, which read the whole
+    model, are done here before any helper is forked.
 
     This process does its share too, with `jobs - 1` forked helpers. A page of memory that
     either process writes after the fork is copied, and reading an object writes its
@@ -51,10 +52,12 @@ def share(task: Callable[[int], R], count: int, jobs: int) -> Iterator[R]:
     copy of most of the model (1.1 GB at 100,000 letters). So the work goes in rounds
     (at most ROUNDS, of at least ROUND_CHUNKS chunks a process), each with helpers forked
     afresh, which give their copies back when they end."""
-    if jobs <= 1 or count < 2 * CHUNK or not can_fork():
-        yield from map(task, range(count))
+    alone = min(alone, count)
+    yield from map(task, range(alone))
+    if jobs <= 1 or count - alone < 2 * CHUNK or not can_fork():
+        yield from map(task, range(alone, count))
         return
-    spans = [range(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
+    spans = [range(start, min(start + CHUNK, count)) for start in range(alone, count, CHUNK)]
     per_round = max(jobs * ROUND_CHUNKS, -(-len(spans) // ROUNDS))
     for first in range(0, len(spans), per_round):
         yield from _round(task, spans[first:first + per_round], jobs)
