@@ -435,3 +435,33 @@ def test_the_lists_of_every_record_and_letter_are_made_as_they_are_written(make_
     html = b"".join(pieces).decode()
     assert sorted(made) == sorted(r.id for r in site.records)
     assert all(r.title in html for r in site.records)
+
+
+def test_the_search_page_lists_everything_as_it_is_written(make_site, monkeypatch):
+    """Without JavaScript the search page lists every letter, record and update: 350,000
+    links for a national site, made as the page is written rather than held at once."""
+    from tracker import pages, render
+    from tracker.build import load_site
+    from tracker.page_groups import page_makers
+
+    root = make_site(FULL_SITE)
+    today = dt.date(2024, 1, 1)
+    site, _ = load_site(root, today)
+    made: list[str] = []
+    real_link = pages.Link
+    monkeypatch.setattr(pages, "Link", lambda text, href: (made.append(text),
+                                                           real_link(text, href))[1])
+    search = page_makers(site, today, "https://example.org/")[2]()
+    assert search.frame.path == "search/index.html" and made == []
+    everything = [*(x.title for x in site.letters), *(r.title for r in site.records),
+                  *(u.title for u in site.updates)]
+    assert len(search.view.records) == len(site.records)
+    monkeypatch.setattr(render, "STREAM_BATCH", 200)
+    pieces = render.page_pieces(render.environment(root, site.config.theme), search, {})
+    next(pieces)
+    assert len(made) < len(everything)  # the page has begun, most links are yet to come
+    html = b"".join(pieces).decode()
+    assert made == everything
+    items = HtmlPage("search/index.html", html).main.inside("li")
+    assert [item.text for item in items] == everything
+    assert items[0].hrefs == [f"../letters/{site.letters[0].slug}/index.html"]

@@ -80,8 +80,8 @@ def test_helpers_are_forked_afresh_for_each_round_of_work() -> None:
 def test_the_pages_that_read_the_whole_site_are_made_before_any_helper_is_forked(
         big_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Reading an object writes to its memory, which a forked helper would then have to
-    copy: the home page and the letters list, which read every letter and record, are made
-    while this process is alone."""
+    copy: the home page, the letters list and the search page, which read every letter and
+    record, are made while this process is alone."""
     import multiprocessing
 
     from tracker.build import load_site
@@ -89,7 +89,8 @@ def test_the_pages_that_read_the_whole_site_are_made_before_any_helper_is_forked
 
     site, _ = load_site(big_site, dt.date(2024, 1, 1))
     first = site_pages(site, dt.date(2024, 1, 1), "https://example.org/")[:WHOLE_SITE_PAGES]
-    assert [page.frame.path for page in first] == ["index.html", "letters/index.html"]
+    assert [page.frame.path for page in first] == [
+        "index.html", "letters/index.html", "search/index.html"]
 
     def task(index: int) -> tuple[int, int]:
         return os.getpid(), len(multiprocessing.active_children())

@@ -34,9 +34,9 @@ from .workers import Chained, Lazy
 
 PageMaker = Callable[[], Page]
 
-WHOLE_SITE_PAGES = 2
-"""The first pages of `page_makers`, the home page and the letters list, read every letter
-and record."""
+WHOLE_SITE_PAGES = 3
+"""The first pages of `page_makers`, the home page, the letters list and the search page,
+read every letter and record."""
 
 
 @dataclass(frozen=True)
@@ -125,9 +125,10 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
                     partial(timeline_page, ctx, number, len(steps), chunk))
                 for number, chunk in enumerate(steps, start=1)]
 
+    # What the search page lists: only the preview needs them, to know when it changed.
     titles = (tuple((x.slug, x.title) for x in site.letters),
               tuple((r.id, r.title) for r in site.records),
-              tuple((u.slug, u.title) for u in site.updates))
+              tuple((u.slug, u.title) for u in site.updates)) if memo else ()
     home_inputs = (*frame, *site.letters, *site.records, *site.updates[:LATEST_UPDATES])
     return [
         PageGroup("home", lambda: home_inputs, lambda: [
@@ -135,6 +136,8 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
         PageGroup("letters", lambda: (*frame, *site.letters, *site.records), lambda: [
             one("letters", lambda: (*frame, *site.letters, *site.records),
                 partial(letters_page, ctx))]),
+        PageGroup(("search", titles), lambda: frame, lambda: [
+            one(("search", titles), lambda: frame, partial(search_page, ctx))]),
         PageGroup(("letter pages", version("cited letters", relations.cited_letters)),
                   lambda: (*frame, *site.letters, *site.records),
                   lambda: Lazy(site.letters, letter)),
@@ -148,8 +151,6 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
         PageGroup("busy areas", lambda: (*frame, *site.records, *site.letters, *site.updates),
                   lambda: Lazy(busy, area)),
         PageGroup("timeline", lambda: (*frame, *site.records), timeline_pages),
-        PageGroup(("search", titles), lambda: frame, lambda: [
-            one(("search", titles), lambda: frame, partial(search_page, ctx))]),
         PageGroup("plain pages", lambda: frame, lambda: [
             one(("plain", x.slug), partial(tuple, (x, *frame)), partial(plain_page, ctx, x))
             for x in site.pages]),
