@@ -15,12 +15,16 @@ def is_stale(record: Record, site: Site, today: dt.date) -> bool:
 
 
 def stale_records(site: Site, today: dt.date) -> list[Problem]:
-    """A warning for each record with no recent update."""
+    """A warning for each record with no recent update. A national site can have 250,000:
+    they share one hint, and one message per date."""
+    hint = (f"add a timeline entry when there is news (records are flagged after "
+            f"{site.config.stale_after_days} days)")
+    messages: dict[dt.date, str] = {}
     return [
         Problem(r.path, r.timeline[-1].line, 1, "warning",
-                f"no update recorded since {long_date(r.last_change)}",
-                f"add a timeline entry when there is news (records are flagged after "
-                f"{site.config.stale_after_days} days)")
+                messages.get(r.last_change) or messages.setdefault(
+                    r.last_change, f"no update recorded since {long_date(r.last_change)}"),
+                hint)
         for r in site.records if is_stale(r, site, today)
     ]
 

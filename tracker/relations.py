@@ -11,7 +11,7 @@ from .model import Markup, Record, Ref, Site
 from .urls import area, letter, of_ref, page, update
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citation:
     """A place that cites something: its title and output path."""
 
@@ -111,11 +111,11 @@ def _merge(parts: list[Cited]) -> tuple[dict[tuple[str, str], tuple[Citation, ..
         for key, places in part.items():
             merged = cited.setdefault(key, [])
             merged.extend(c for c in places if c not in merged)
+    cited_in = {key: tuple(places) for key, places in cited.items()}
     by_letter: dict[str, list[tuple[str, tuple[Citation, ...]]]] = {}
-    for (slug, anchor), places in sorted(cited.items()):
-        by_letter.setdefault(slug, []).append((anchor, tuple(places)))
-    return ({key: tuple(places) for key, places in cited.items()},
-            {slug: tuple(blocks) for slug, blocks in by_letter.items()})
+    for (slug, anchor), places in sorted(cited_in.items()):  # one tuple serves both
+        by_letter.setdefault(slug, []).append((anchor, places))
+    return cited_in, {slug: tuple(blocks) for slug, blocks in by_letter.items()}
 
 
 def by_news(records: Iterable[Record], relations: Relations) -> tuple[tuple[Record, ...],
