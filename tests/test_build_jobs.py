@@ -80,17 +80,19 @@ def test_helpers_are_forked_afresh_for_each_round_of_work() -> None:
 def test_the_pages_that_read_the_whole_site_are_made_before_any_helper_is_forked(
         big_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Reading an object writes to its memory, which a forked helper would then have to
-    copy: the home page, the letters list and the search page, which read every letter and
-    record, are made while this process is alone."""
+    copy: the home page, the letters list, the search page and the timeline, which read every
+    letter or record, are made while this process is alone."""
     import multiprocessing
 
     from tracker.build import load_site
-    from tracker.page_groups import WHOLE_SITE_PAGES, site_pages
+    from tracker.page_groups import shared_makers
 
     site, _ = load_site(big_site, dt.date(2024, 1, 1))
-    first = site_pages(site, dt.date(2024, 1, 1), "https://example.org/")[:WHOLE_SITE_PAGES]
-    assert [page.frame.path for page in first] == [
-        "index.html", "letters/index.html", "search/index.html"]
+    makers, whole_site = shared_makers(site, dt.date(2024, 1, 1), "https://example.org/")
+    first = [page.frame.path for page in (make() for make in makers)][:whole_site + 1]
+    assert first == ["index.html", "letters/index.html", "search/index.html", "timeline/index.html",
+                     *(f"timeline/page/{n}/index.html" for n in range(2, whole_site - 2)),
+                     f"letters/{site.letters[0].slug}/index.html"]
 
     def task(index: int) -> tuple[int, int]:
         return os.getpid(), len(multiprocessing.active_children())
@@ -107,7 +109,7 @@ def test_the_pages_that_read_the_whole_site_are_made_before_any_helper_is_forked
     monkeypatch.setattr(produce, "share", lambda *args, **kwargs: (
         alone.append(kwargs.get("alone", 0)), real(*args, **kwargs))[1])
     assert build_site(big_site, tmp_path / "out", dt.date(2024, 1, 1), search=False, jobs=2).ok
-    assert alone == [WHOLE_SITE_PAGES]
+    assert alone == [whole_site]
 
 
 def test_a_failing_helper_is_reported_not_hidden() -> None:

@@ -17,7 +17,7 @@ from .checks import policy_warnings
 from .errors import Problem, has_errors
 from .memo import Memo, cached
 from .model import Site
-from .page_groups import WHOLE_SITE_PAGES, page_makers
+from .page_groups import shared_makers
 from .produce import produce
 from .relations import relate
 from .render import environment, theme_static
@@ -147,10 +147,10 @@ def build_site(
     files: dict[str, Content] = {}
     with staged(out) as folder:
         # The makers of every page are dropped as soon as the pages are written.
-        made = produce(root, folder, environment(root, site.config.theme),
-                       page_makers(site, today, base, relations=relations),
+        pages, whole_site = shared_makers(site, today, base, relations=relations)
+        made = produce(root, folder, environment(root, site.config.theme), pages,
                        area_feed_makers(site, today, base, relations), jobs=jobs,
-                       whole_site=WHOLE_SITE_PAGES, progress=progress)
+                       whole_site=whole_site, progress=progress)
         if not gc.isenabled():
             # A one-off command turned collection off while the model was read and the
             # pages made. The JSON encoder leaves cycles (85 MB of them for the open data of

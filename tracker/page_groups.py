@@ -34,11 +34,6 @@ from .workers import Chained, Lazy
 
 PageMaker = Callable[[], Page]
 
-WHOLE_SITE_PAGES = 3
-"""The first pages of `page_makers`, the home page, the letters list and the search page,
-read every letter and record."""
-
-
 @dataclass(frozen=True)
 class PageGroup:
     """Pages made from the same inputs. With a memo, a group whose inputs are all the same
@@ -49,6 +44,10 @@ class PageGroup:
     name: Hashable
     inputs: Callable[[], tuple[object, ...]]
     makers: Callable[[], Sequence[PageMaker]]
+    whole_site: bool = False
+    """Its pages, together, read most letters or records: a one-off build makes them before
+    any helper process is forked, which would otherwise copy the memory they read. Such
+    groups come first."""
 
 
 def site_pages(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
@@ -64,8 +63,16 @@ def page_makers(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
                 relations: Relations | None = None) -> Sequence[PageMaker]:
     """What makes each page of `site_pages`, not yet called (nor made, for most pages, until
     asked for), so that the pages can be shared out and each dropped once written."""
-    return Chained([group.makers() for group in page_groups(site, today, base_url, memo,
-                                                            relations)])
+    return shared_makers(site, today, base_url, memo, relations)[0]
+
+
+def shared_makers(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
+                  relations: Relations | None = None) -> tuple[Sequence[PageMaker], int]:
+    """`page_makers`, and how many of the first make pages of whole-site groups."""
+    groups = page_groups(site, today, base_url, memo, relations)
+    parts = [group.makers() for group in groups]
+    return Chained(parts), sum(len(part) for group, part in zip(groups, parts, strict=True)
+                               if group.whole_site)
 
 
 def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
@@ -132,12 +139,14 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
     home_inputs = (*frame, *site.letters, *site.records, *site.updates[:LATEST_UPDATES])
     return [
         PageGroup("home", lambda: home_inputs, lambda: [
-            one("home", lambda: home_inputs, partial(home_page, ctx))]),
+            one("home", lambda: home_inputs, partial(home_page, ctx))], whole_site=True),
         PageGroup("letters", lambda: (*frame, *site.letters, *site.records), lambda: [
             one("letters", lambda: (*frame, *site.letters, *site.records),
-                partial(letters_page, ctx))]),
+                partial(letters_page, ctx))], whole_site=True),
         PageGroup(("search", titles), lambda: frame, lambda: [
-            one(("search", titles), lambda: frame, partial(search_page, ctx))]),
+            one(("search", titles), lambda: frame, partial(search_page, ctx))], whole_site=True),
+        # Each page of the timeline reads a hundred steps of records from all over the site.
+        PageGroup("timeline", lambda: (*frame, *site.records), timeline_pages, whole_site=True),
         PageGroup(("letter pages", version("cited letters", relations.cited_letters)),
                   lambda: (*frame, *site.letters, *site.records),
                   lambda: Lazy(site.letters, letter)),
@@ -150,7 +159,6 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
                   lambda: Lazy(quiet, area)),
         PageGroup("busy areas", lambda: (*frame, *site.records, *site.letters, *site.updates),
                   lambda: Lazy(busy, area)),
-        PageGroup("timeline", lambda: (*frame, *site.records), timeline_pages),
         PageGroup("plain pages", lambda: frame, lambda: [
             one(("plain", x.slug), partial(tuple, (x, *frame)), partial(plain_page, ctx, x))
             for x in site.pages]),
