@@ -113,8 +113,8 @@ def _merge(parts: list[Cited]) -> tuple[dict[tuple[str, str], tuple[Citation, ..
             merged.extend(c for c in places if c not in merged)
     cited_in = {key: tuple(places) for key, places in cited.items()}
     by_letter: dict[str, list[tuple[str, tuple[Citation, ...]]]] = {}
-    for (slug, anchor), places in sorted(cited_in.items()):  # one tuple serves both
-        by_letter.setdefault(slug, []).append((anchor, places))
+    for (slug, anchor), kept in sorted(cited_in.items()):  # one tuple serves both maps
+        by_letter.setdefault(slug, []).append((anchor, kept))
     return cited_in, {slug: tuple(blocks) for slug, blocks in by_letter.items()}
 
 
