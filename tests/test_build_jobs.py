@@ -80,17 +80,28 @@ def test_helpers_are_forked_afresh_for_each_round_of_work() -> None:
 def test_the_pages_that_read_the_whole_site_are_made_before_any_helper_is_forked(
         big_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Reading an object writes to its memory, which a forked helper would then have to
-    copy: the home page, the letters list, the search page and the timeline, which read every
-    letter or record, are made while this process is alone."""
+    copy: the home page, the letters list and the search page, which read every letter and
+    record, are made while this process is alone, and so is the timeline of a national site,
+    whose pages read every record between them."""
     import multiprocessing
 
+    from tracker import sources
     from tracker.build import load_site
     from tracker.page_groups import shared_makers
 
     site, _ = load_site(big_site, dt.date(2024, 1, 1))
-    makers, whole_site = shared_makers(site, dt.date(2024, 1, 1), "https://example.org/")
-    first = [page.frame.path for page in (make() for make in makers)][:whole_site + 1]
-    assert first == ["index.html", "letters/index.html", "search/index.html", "timeline/index.html",
+
+    def first_pages() -> tuple[list[str], int]:
+        makers, whole_site = shared_makers(site, dt.date(2024, 1, 1), "https://example.org/")
+        return [page.frame.path for page in (make() for make in makers)][:whole_site + 1], \
+            whole_site
+
+    whole_site_pages = ["index.html", "letters/index.html", "search/index.html"]
+    assert first_pages() == ([*whole_site_pages, "timeline/index.html"], 3)
+    monkeypatch.setattr(sources, "LEAN_FROM", len(site.records) - 1)  # national scale
+    first, whole_site = first_pages()
+    assert whole_site > 4
+    assert first == [*whole_site_pages, "timeline/index.html",
                      *(f"timeline/page/{n}/index.html" for n in range(2, whole_site - 2)),
                      f"letters/{site.letters[0].slug}/index.html"]
 

@@ -10,7 +10,9 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
+from itertools import takewhile
 
+from . import sources
 from .memo import Memo, cached
 from .model import Letter, Record, Site, Update
 from .pages import (
@@ -45,9 +47,9 @@ class PageGroup:
     inputs: Callable[[], tuple[object, ...]]
     makers: Callable[[], Sequence[PageMaker]]
     whole_site: bool = False
-    """Its pages, together, read most letters or records: a one-off build makes them before
-    any helper process is forked, which would otherwise copy the memory they read. Such
-    groups come first."""
+    """Its pages, together, read most letters or records: a one-off build makes those of the
+    first such groups before any helper process is forked, which would otherwise copy the
+    memory they read."""
 
 
 def site_pages(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
@@ -71,8 +73,8 @@ def shared_makers(site: Site, today: dt.date, base_url: str, memo: Memo | None =
     """`page_makers`, and how many of the first make pages of whole-site groups."""
     groups = page_groups(site, today, base_url, memo, relations)
     parts = [group.makers() for group in groups]
-    return Chained(parts), sum(len(part) for group, part in zip(groups, parts, strict=True)
-                               if group.whole_site)
+    first = takewhile(lambda pair: pair[0].whole_site, zip(groups, parts, strict=True))
+    return Chained(parts), sum(len(part) for _, part in first)
 
 
 def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
@@ -145,8 +147,11 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
                 partial(letters_page, ctx))], whole_site=True),
         PageGroup(("search", titles), lambda: frame, lambda: [
             one(("search", titles), lambda: frame, partial(search_page, ctx))], whole_site=True),
-        # Each page of the timeline reads a hundred steps of records from all over the site.
-        PageGroup("timeline", lambda: (*frame, *site.records), timeline_pages, whole_site=True),
+        # Each page of the timeline reads a hundred steps of records from all over the site:
+        # a round of them in a helper copies most records' memory, 270 MB at 100,000 letters.
+        # Below national scale that is not worth the timeline's share of parallelism.
+        PageGroup("timeline", lambda: (*frame, *site.records), timeline_pages,
+                  whole_site=len(site.records) > sources.LEAN_FROM),
         PageGroup(("letter pages", version("cited letters", relations.cited_letters)),
                   lambda: (*frame, *site.letters, *site.records),
                   lambda: Lazy(site.letters, letter)),
