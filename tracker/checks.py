@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from sys import intern
 
 from .errors import Problem
 from .model import Action, Record, Site, long_date
@@ -19,12 +20,9 @@ def stale_records(site: Site, today: dt.date) -> list[Problem]:
     they share one hint, and one message per date."""
     hint = (f"add a timeline entry when there is news (records are flagged after "
             f"{site.config.stale_after_days} days)")
-    messages: dict[dt.date, str] = {}
     return [
         Problem(r.path, r.timeline[-1].line, 1, "warning",
-                messages.get(r.last_change) or messages.setdefault(
-                    r.last_change, f"no update recorded since {long_date(r.last_change)}"),
-                hint)
+                intern(f"no update recorded since {long_date(r.last_change)}"), hint)
         for r in site.records if is_stale(r, site, today)
     ]
 
