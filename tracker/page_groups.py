@@ -36,6 +36,7 @@ from .workers import Chained, Lazy
 
 PageMaker = Callable[[], Page]
 
+
 @dataclass(frozen=True)
 class PageGroup:
     """Pages made from the same inputs. With a memo, a group whose inputs are all the same

@@ -45,8 +45,8 @@ def produce(
 ) -> Produced:
     """Make every page and feed, and write each into `folder`, across `jobs` processes,
     telling `progress` how many of how many are done. The first `whole_site` pages read
-    every letter and record: they are made before any helper process is forked, as reading
-    them in the presence of one would copy most of the model's memory.
+    much of the model between them: they are made before any helper process is forked, as
+    reading them in the presence of one would copy most of the model's memory.
 
     The same files are written whatever `jobs` is. A template error is reported once, with
     its template and line."""
