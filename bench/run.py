@@ -1,8 +1,8 @@
-"""Build one generated corpus with the bare floor, with tracker (one process and the default
-of one per core), and with Pelican and MkDocs, several runs each in alternation, and print a
-table: median wall seconds, ms per letter, peak memory, and the ratio to the single-process
-floor measured in the same run. A last row runs Pagefind alone on tracker's output, its
-index removed first as a build has none yet: its share of the build.
+"""Build one generated corpus with the bare floor, with tracker (one process, the default of
+one per core, and without the search index), and with Pelican and MkDocs, several runs each
+in alternation, and print a table: median wall seconds, ms per letter, peak memory, and the
+ratio to the single-process floor measured in the same run. A last row runs Pagefind alone,
+as a build runs it, on tracker's output with the index removed first (a build has none yet).
 
     python bench/run.py [--letters 1000] [--runs 3] [--no-peers] [--in FOLDER]
 
@@ -27,6 +27,8 @@ import sys
 import tempfile
 import venv
 from pathlib import Path
+
+from tracker.search import pagefind_command
 
 HERE = Path(__file__).resolve().parent
 PEERS = HERE / ".peers"
@@ -106,10 +108,12 @@ def main() -> None:
                                         "--jobs", "1"], None),
             "tracker build": ([python, "-m", "tracker", "build", "--site", str(site), "--out",
                                str(out), "--today", "2026-01-01", "-q"], None),
+            "tracker build --no-search": ([python, "-m", "tracker", "build", "--site", str(site),
+                                           "--out", str(out), "--today", "2026-01-01", "-q",
+                                           "--no-search"], None),
             # run again on the output just built, without its index: the share of the build
             # that is Pagefind's (on a folder that has one, it takes 40% less time)
-            PAGEFIND: ([python, "-m", "pagefind", "--site", str(out), "--keep-index-url",
-                        "--silent"], None),
+            PAGEFIND: (pagefind_command(out), None),
         }
         if not args.no_peers:
             peer = str(peers_python())

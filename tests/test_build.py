@@ -56,6 +56,53 @@ def test_the_search_index_is_built(full):
     assert any(index.glob("pagefind-entry.json")) or any(index.glob("pagefind.*"))
 
 
+def test_the_search_index_holds_the_letters_records_and_updates_and_nothing_else(tmp_path):
+    """SPEC 7: search over letters, updates and records. A page of the site's own static
+    files is not searched, even one marked for Pagefind."""
+    marked = "<!doctype html><html lang='en-GB'><body><main data-pagefind-body>Notes</main></body></html>"
+    site = write_files(tmp_path / "site", {**FULL_SITE, "static/notes/index.html": marked})
+    ok(build(site, tmp_path / "out"))
+    data = json.loads((tmp_path / "out/data/tracker.json").read_text(encoding="utf-8"))
+    entry = json.loads((tmp_path / "out/pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    indexed = sum(language["page_count"] for language in entry["languages"].values())
+    assert indexed == sum(len(data[k]) for k in ("letters", "records", "updates"))
+
+
+def test_a_search_index_that_cannot_be_made_fails_the_build_and_keeps_the_output(
+        tmp_path, monkeypatch):
+    site = write_files(tmp_path / "site", FULL_SITE)
+    out = tmp_path / "out"
+    ok(build(site, out))
+    before = tree_bytes(out)
+    failing = write_files(tmp_path / "bin", {
+        "pagefind": "#!/bin/sh\necho 'Error: out of memory' >&2\nexit 3\n"})
+    (failing / "pagefind").chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(failing / "pagefind"))
+    result = build(site, out)
+    assert result.exit_code == 1
+    assert (f"{site}/site.yml:1:1: error: the search index could not be made: Pagefind stopped "
+            "(exit status 3): Error: out of memory\n"
+            "    hint: the pages are fine: build with --no-search to publish them without the "
+            "search box\n") in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "out", "site"]
+
+
+def test_a_build_without_search_has_no_index_and_its_search_page_lists_everything(tmp_path):
+    site = write_files(tmp_path / "site", FULL_SITE)
+    ok(build(site, tmp_path / "out", "--no-search"))
+    assert not (tmp_path / "out/pagefind").exists()
+    search = page(tmp_path / "out", "search/index.html")
+    assert search.all("script") == []
+    assert "has no search box" in search.main.text
+    data = json.loads((tmp_path / "out/data/tracker.json").read_text(encoding="utf-8"))
+    listed = search.targets(search.main)
+    assert {f"letters/{x['slug']}/index.html" for x in data["letters"]} <= set(listed)
+    assert {f"areas/{x['id']}/index.html" for x in data["records"]} <= set(listed)
+    assert {f"updates/{x['slug']}/index.html" for x in data["updates"]} <= set(listed)
+
+
 def test_open_data_and_feeds_parse(full):
     data = json.loads((full / "data/tracker.json").read_text(encoding="utf-8"))
     assert {r["id"] for r in data["records"]} == {"data-dashboard", "governance"}

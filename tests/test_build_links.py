@@ -43,10 +43,10 @@ def build_example(out: Path) -> Path:
     return out
 
 
-def build_fixture(folder: Path) -> Path:
+def build_fixture(folder: Path, *extra: str) -> Path:
     site = write_files(folder / "site", {**FULL_SITE, "site.yml": f"title: Test tracker\nbase_url: {BASE}\n"})
     out = folder / "out"
-    result = build(site, out)
+    result = build(site, out, *extra)
     assert result.exit_code == 0, result.stderr
     return out
 
@@ -63,7 +63,13 @@ def fixture_site(tmp_path_factory) -> Built:
     return parse_site(build_fixture(tmp_path_factory.mktemp("fixture")))
 
 
-@pytest.fixture(scope="module", params=["example", "fixture"])
+@pytest.fixture(scope="module")
+def unsearched_site(tmp_path_factory) -> Built:
+    """FULL_SITE built with --no-search: no link may lead to the index it leaves out."""
+    return parse_site(build_fixture(tmp_path_factory.mktemp("unsearched"), "--no-search"))
+
+
+@pytest.fixture(scope="module", params=["example", "fixture", "unsearched"])
 def site(request) -> Built:
     return request.getfixturevalue(f"{request.param}_site")
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import os
-import subprocess
-import sys
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -21,6 +19,7 @@ from .page_groups import shared_makers
 from .produce import produce
 from .relations import relate
 from .render import environment, theme_static
+from .search import SEARCH_FOLDER, SearchIndexError, indexing
 from .sources import FileCache, read_site
 from .write import WRITTEN, Abandon, Content, collect, staged, write_file
 
@@ -82,19 +81,6 @@ BUILD_MARKS = ("index.html", "sitemap.xml", "404.html")
 """Files every build writes: a folder with them is an earlier build, safe to replace."""
 
 
-SEARCH_FOLDER = "pagefind/"
-
-
-def index_search(folder: Path, *, background: bool = False) -> None:
-    """Build the Pagefind search index inside a finished output folder; in the `background`
-    (the preview) at the lowest CPU priority, so that rebuilds come first."""
-    subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(folder), "--keep-index-url", "--silent"],
-        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        preexec_fn=(lambda: os.nice(19)) if background else None,  # noqa: PLW1509
-    )
-
-
 def output_files(
     root: Path, site: Site, html: Mapping[str, Content], exported: Mapping[str, Content],
 ) -> tuple[dict[str, Content], list[Problem]]:
@@ -147,7 +133,8 @@ def build_site(
     files: dict[str, Content] = {}
     with staged(out) as folder:
         # The makers of every page are dropped as soon as the pages are written.
-        pages, whole_site = shared_makers(site, today, base, relations=relations)
+        pages, whole_site = shared_makers(site, today, base, relations=relations,
+                                          search_index=search)
         made = produce(root, folder, environment(root, site.config.theme), pages,
                        area_feed_makers(site, today, base, relations), jobs=jobs,
                        whole_site=whole_site, progress=progress)
@@ -163,12 +150,27 @@ def build_site(
         problems += made.problems + clashes
         if has_errors(problems):
             raise Abandon
-        for path, content in files.items():
-            if content is not WRITTEN:
-                write_file(folder, path, content)
-        if search:
-            index_search(folder)
+        problems += _write_rest(folder, files, search)
+        if has_errors(problems):
+            raise Abandon
     if has_errors(problems):
         return BuildResult(problems)
     pages_written = sum(p.endswith(".html") and not p.startswith("assets/") for p in files)
     return BuildResult(problems, pages=pages_written, files=len(files))
+
+
+def _write_rest(folder: Path, files: Mapping[str, Content], search: bool) -> list[Problem]:
+    """Write the files not yet written; with the `search` index, made from the pages as the
+    rest (the open data, the feeds) is written. A problem if it cannot be made."""
+    rest = {path: content for path, content in files.items() if content is not WRITTEN}
+    for path in [path for path in rest if path.endswith(".html")]:
+        write_file(folder, path, rest.pop(path))  # the index reads the pages once, at its start
+    try:
+        with indexing(folder) if search else nullcontext():
+            for path, content in rest.items():
+                write_file(folder, path, content)
+    except SearchIndexError as exc:
+        return [Problem("site.yml", 1, 1, "error", f"the search index could not be made: {exc}",
+                        "the pages are fine: build with --no-search to publish them without "
+                        "the search box")]
+    return []

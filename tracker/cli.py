@@ -113,9 +113,12 @@ def check(site: str, strict: bool, fmt: str, today: str | None) -> None:
               help="The published site's address, overriding site.yml.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Processes to build with (default: one per core); the output is the same.")
+@click.option("--no-search", "no_search", is_flag=True,
+              help="Leave out the search index (half the time of a build): the search page "
+                   "then lists everything.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
 def build(site: str, out: str | None, drafts: bool, today: str | None, base_url: str | None,
-          jobs: int | None, quiet: bool) -> None:
+          jobs: int | None, no_search: bool, quiet: bool) -> None:
     """Check the site, then write it (the old output is replaced only on success)."""
     if base_url is not None and not base_url.startswith(("https://", "http://")):
         raise click.BadParameter("must start with https:// or http://", param_hint="--base-url")
@@ -131,7 +134,8 @@ def build(site: str, out: str | None, drafts: bool, today: str | None, base_url:
     gc.disable()  # reading makes millions of lasting objects: collecting meanwhile is wasted
     with Progress(show) as progress:
         result = build_site(root, target, date, drafts=drafts, base_url=base_url,
-                            jobs=jobs or default_jobs(), progress=progress.update)
+                            search=not no_search, jobs=jobs or default_jobs(),
+                            progress=progress.update)
     report(result.problems, site)
     if not result.ok:
         click.echo(f"Build failed; the output in {target} was left as it was.", err=True)

@@ -9,8 +9,8 @@ import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from .build import SEARCH_FOLDER, index_search
 from .routes import inside, stamp
+from .search import SEARCH_FOLDER, index_search
 from .write import Content
 
 SEARCH_QUIET = 1.0

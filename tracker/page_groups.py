@@ -70,20 +70,23 @@ def page_makers(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
 
 
 def shared_makers(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
-                  relations: Relations | None = None) -> tuple[Sequence[PageMaker], int]:
+                  relations: Relations | None = None, *,
+                  search_index: bool = True) -> tuple[Sequence[PageMaker], int]:
     """`page_makers`, and how many of the first make pages of whole-site groups."""
-    groups = page_groups(site, today, base_url, memo, relations)
+    groups = page_groups(site, today, base_url, memo, relations, search_index=search_index)
     parts = [group.makers() for group in groups]
     first = takewhile(lambda pair: pair[0].whole_site, zip(groups, parts, strict=True))
     return Chained(parts), sum(len(part) for _, part in first)
 
 
 def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
-                relations: Relations | None = None) -> list[PageGroup]:
-    """The pages of `site_pages`, in groups that depend on the same parts of the site."""
+                relations: Relations | None = None, *,
+                search_index: bool = True) -> list[PageGroup]:
+    """The pages of `site_pages`, in groups that depend on the same parts of the site; without
+    the `search_index`, the search page only lists everything."""
     relations = relations or relate(site)
     ctx = Context(site, relations, today, base_url, {r.id: r for r in site.records},
-                  {u.slug: u for u in site.updates})
+                  {u.slug: u for u in site.updates}, search_index)
     frame = (site.config, *site.pages)
     related = relations.related_updates
     quiet, busy = by_news(site.records, relations)

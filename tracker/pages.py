@@ -327,7 +327,7 @@ def _index_lists(ctx: Context, link: Linker) -> ListView:
 def search_page(ctx: Context) -> Page:
     view = _index_lists(ctx, Linker(urls.SEARCH))
     return Page("search.html", frame(ctx, urls.SEARCH, "Search", current=urls.SEARCH,
-                                     search=True), view)
+                                     search=ctx.search_index), view)
 
 
 def not_found_page(ctx: Context) -> Page:

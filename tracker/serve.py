@@ -28,12 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from . import overlay
-from .build import SEARCH_FOLDER
 from .errors import Problem
 from .incremental import Incremental, Snapshot
 from .mirror import SearchMirror
 from .render import default_theme
 from .routes import content_type, inside, output_path, split_target
+from .search import SEARCH_FOLDER
 from .urls import NOT_FOUND
 from .watch import Watcher
 from .write import whole

@@ -178,6 +178,8 @@ class Context:
     base_url: str
     records: dict[str, Record] = field(default_factory=dict)
     updates: dict[str, Update] = field(default_factory=dict)
+    search_index: bool = True
+    """Whether the site is published with its search index (the search page's script)."""
 
 
 def frame(ctx: Context, path: str, title: str, *, feed: str = "", current: str = "",
