@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,6 +39,25 @@ def test_any_number_of_jobs_writes_the_same_files(big_site: Path, tmp_path: Path
     assert len(trees[1]) > 4 * workers.CHUNK, "too few files for the work to be shared out"
     assert sum(p.startswith("pagefind/") for p in trees[1]) > 10
     assert trees[1] == trees[2] == trees[3]
+
+
+def test_the_search_index_is_the_same_on_a_file_system_that_lists_files_as_made(
+        big_site: Path) -> None:
+    """On tmpfs a folder lists its entries in the order they were made, and Pagefind numbers
+    pages in that order: two processes making page folders at once gave a different index
+    on each build."""
+    memory = Path("/dev/shm")
+    assert memory.is_dir(), "this test needs a tmpfs at /dev/shm"
+    with tempfile.TemporaryDirectory(dir=memory) as folder:
+        indexes = []
+        for number, jobs in enumerate((1, 2, 2, 2)):
+            out = Path(folder) / f"out-{number}"
+            result = build(big_site, out, "--jobs", str(jobs))
+            assert result.exit_code == 0, result.stderr
+            indexes.append({path: data for path, data in tree_bytes(out).items()
+                            if path.startswith("pagefind/")})
+    assert len(indexes[0]) > 10
+    assert indexes[1] == indexes[0] and indexes[2] == indexes[0] and indexes[3] == indexes[0]
 
 
 def test_a_lean_build_shared_across_processes_writes_the_same_files(

@@ -19,7 +19,7 @@ from .page_groups import shared_makers
 from .produce import produce
 from .relations import relate
 from .render import environment, theme_static
-from .search import SEARCH_FOLDER, SearchIndexError, indexing
+from .search import SEARCH_FOLDER, SearchIndexError, indexing, make_folders_in_order
 from .sources import FileCache, read_site
 from .write import WRITTEN, Abandon, Content, collect, staged, write_file
 
@@ -132,6 +132,8 @@ def build_site(
     relations = relate(site)
     files: dict[str, Content] = {}
     with staged(out) as folder:
+        if search:
+            make_folders_in_order(folder, site)
         # The makers of every page are dropped as soon as the pages are written.
         pages, whole_site = shared_makers(site, today, base, relations=relations,
                                           search_index=search)

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import urls
+from .model import Site
 
 SEARCH_FOLDER = "pagefind/"
 
@@ -16,6 +17,17 @@ SEARCH_GLOB = "{" + ",".join((urls.letter("*"), urls.area("*"), urls.update("*")
 """The pages Pagefind reads: the ones with text to search (their templates mark it with
 `data-pagefind-body`). It need not parse the rest, where the largest pages of a big site are
 (the home page, the timeline, the search page's lists)."""
+
+
+def make_folders_in_order(folder: Path, site: Site) -> None:
+    """Make the folders of the pages Pagefind reads, in the model's order, before the pages
+    are shared out between processes. Pagefind numbers pages in the order the file system
+    lists them, which on some (tmpfs) is the order their folders were made: processes making
+    them at once would make the index differ from build to build."""
+    for path in (*(urls.letter(x.slug) for x in site.letters),
+                 *(urls.area(r.id) for r in site.records),
+                 *(urls.update(u.slug) for u in site.updates)):
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
 
 
 class SearchIndexError(Exception):
