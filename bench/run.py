@@ -99,21 +99,21 @@ def main() -> None:
         generate(site, args.letters)
         out = work / "out"
         python = sys.executable
+
+        def tracker(*extra: str) -> tuple[list[str], None]:
+            return ([python, "-m", "tracker", "build", "--site", str(site), "--out", str(out),
+                     "--today", "2026-01-01", "-q", *extra], None)
+
         tools: dict[str, tuple[list[str], Path | None]] = {
             "floor": ([python, str(HERE / "floor.py"), str(site), str(out)], None),
             "floor, 2 processes": ([python, str(HERE / "floor.py"), str(site), str(out),
                                     "--jobs", "2"], None),
-            "tracker build --jobs 1": ([python, "-m", "tracker", "build", "--site", str(site),
-                                        "--out", str(out), "--today", "2026-01-01", "-q",
-                                        "--jobs", "1"], None),
-            "tracker build": ([python, "-m", "tracker", "build", "--site", str(site), "--out",
-                               str(out), "--today", "2026-01-01", "-q"], None),
-            "tracker build --no-search": ([python, "-m", "tracker", "build", "--site", str(site),
-                                           "--out", str(out), "--today", "2026-01-01", "-q",
-                                           "--no-search"], None),
+            "tracker build --jobs 1": tracker("--jobs", "1"),
+            "tracker build": tracker(),
             # run again on the output just built, without its index: the share of the build
             # that is Pagefind's (on a folder that has one, it takes 40% less time)
             PAGEFIND: (pagefind_command(out), None),
+            "tracker build --no-search": tracker("--no-search"),
         }
         if not args.no_peers:
             peer = str(peers_python())
