@@ -89,6 +89,38 @@ def test_a_search_index_that_cannot_be_made_fails_the_build_and_keeps_the_output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "out", "site"]
 
 
+def test_the_search_index_starts_once_every_page_it_reads_is_written(tmp_path, monkeypatch):
+    """It is made while the other pages, the feeds and the open data are written: it must
+    find all of its own pages at its start, and nothing else may be written at their
+    addresses later."""
+    site = write_files(tmp_path / "site", FULL_SITE)
+    fake = write_files(tmp_path / "bin", {"pagefind": (
+        "#!/bin/sh\n"
+        'while [ "$1" != "--site" ]; do shift; done\n'
+        f'cd "$2" && find . -name index.html | sort > "{tmp_path}/seen"\n')})
+    (fake / "pagefind").chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake / "pagefind"))
+    ok(build(site, tmp_path / "out"))
+    seen = (tmp_path / "seen").read_text(encoding="utf-8").split()
+    data = json.loads((tmp_path / "out/data/tracker.json").read_text(encoding="utf-8"))
+    searched = {*(f"./letters/{x['slug']}/index.html" for x in data["letters"]),
+                *(f"./areas/{x['id']}/index.html" for x in data["records"]),
+                *(f"./updates/{x['slug']}/index.html" for x in data["updates"])}
+    assert searched <= set(seen)
+
+
+def test_a_static_file_where_a_letter_record_or_update_page_goes_is_refused(tmp_path):
+    site = write_files(tmp_path / "site", {**FULL_SITE,
+                                           "static/letters/notes/index.html": "<p>mine</p>\n",
+                                           "static/letters/notes/photo.html": "<p>kept</p>\n"})
+    result = build(site, tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr.count(": error: ") == 1
+    assert (f"{site}/static/letters/notes/index.html:1:1: error: 'letters/notes/index.html' is "
+            "where the page of a letter, record or update goes\n"
+            "    hint: move it to another folder\n") in result.stderr
+
+
 def test_a_build_without_search_has_no_index_and_its_search_page_lists_everything(tmp_path):
     site = write_files(tmp_path / "site", FULL_SITE)
     ok(build(site, tmp_path / "out", "--no-search"))

@@ -15,11 +15,17 @@ from .checks import policy_warnings
 from .errors import Problem, has_errors
 from .memo import Memo, cached
 from .model import Site
-from .page_groups import shared_makers
+from .page_groups import build_order
 from .produce import produce
 from .relations import relate
 from .render import environment, theme_static
-from .search import SEARCH_FOLDER, SearchIndexError, indexing, make_folders_in_order
+from .search import (
+    SEARCH_FOLDER,
+    SearchIndexError,
+    indexing,
+    is_searched_page,
+    make_folders_in_order,
+)
 from .sources import FileCache, read_site
 from .write import WRITTEN, Abandon, Content, collect, staged, write_file
 
@@ -92,7 +98,7 @@ def output_files(
         ("the feeds and data", exported),
         ("the theme", dict(theme_static(root, site.config.theme))),
         ("static/", static),
-    ], reserved=(SEARCH_FOLDER,))
+    ], reserved=(SEARCH_FOLDER,), page_address=is_searched_page)
 
 
 def public_base(site: Site, base_url: str | None) -> str:
@@ -134,45 +140,53 @@ def build_site(
     with staged(out) as folder:
         if search:
             make_folders_in_order(folder, site)
+        env = environment(root, site.config.theme)
         # The makers of every page are dropped as soon as the pages are written.
-        pages, whole_site = shared_makers(site, today, base, relations=relations,
-                                          search_index=search)
-        made = produce(root, folder, environment(root, site.config.theme), pages,
-                       area_feed_makers(site, today, base, relations), jobs=jobs,
-                       whole_site=whole_site, progress=progress)
-        if not gc.isenabled():
-            # A one-off command turned collection off while the model was read and the
-            # pages made. The JSON encoder leaves cycles (85 MB of them for the open data of
-            # 10,000 letters): collection is back on, with the model frozen out of it.
-            gc.freeze()
-            gc.enable()
-        exported = {**site_exports(site, today, base), **dict.fromkeys(made.feeds, WRITTEN),
-                    **sitemaps(base, made.pages)}
-        files, clashes = output_files(root, site, dict.fromkeys(made.pages, WRITTEN), exported)
-        problems += made.problems + clashes
-        if has_errors(problems):
-            raise Abandon
-        problems += _write_rest(folder, files, search)
-        if has_errors(problems):
-            raise Abandon
+        order = build_order(site, today, base, relations, search_index=search)
+        feeds = area_feed_makers(site, today, base, relations)
+        total = len(order.searched) + len(order.rest) + len(feeds)
+        searched = produce(root, folder, env, order.searched, (), jobs=jobs,
+                           progress=_counted(progress, 0, total))
+        try:
+            # The search index reads its pages as it starts, and is made while the others
+            # and the feeds and open data are.
+            with indexing(folder) if search and not searched.problems else nullcontext():
+                made = produce(root, folder, env, order.rest, feeds, jobs=jobs,
+                               whole_site=order.whole_site,
+                               progress=_counted(progress, len(order.searched), total))
+                _collect_cycles_again()
+                pages = searched.pages + made.pages
+                exported = {**site_exports(site, today, base),
+                            **dict.fromkeys(made.feeds, WRITTEN), **sitemaps(base, pages)}
+                files, clashes = output_files(root, site, dict.fromkeys(pages, WRITTEN),
+                                              exported)
+                problems += searched.problems + made.problems + clashes
+                if has_errors(problems):
+                    raise Abandon
+                for path, content in files.items():
+                    if content is not WRITTEN:
+                        write_file(folder, path, content)
+        except SearchIndexError as exc:
+            problems.append(exc.problem())
+            raise Abandon from None
     if has_errors(problems):
         return BuildResult(problems)
     pages_written = sum(p.endswith(".html") and not p.startswith("assets/") for p in files)
     return BuildResult(problems, pages=pages_written, files=len(files))
 
 
-def _write_rest(folder: Path, files: Mapping[str, Content], search: bool) -> list[Problem]:
-    """Write the files not yet written; with the `search` index, made from the pages as the
-    rest (the open data, the feeds) is written. A problem if it cannot be made."""
-    rest = {path: content for path, content in files.items() if content is not WRITTEN}
-    for path in [path for path in rest if path.endswith(".html")]:
-        write_file(folder, path, rest.pop(path))  # the index reads the pages once, at its start
-    try:
-        with indexing(folder) if search else nullcontext():
-            for path, content in rest.items():
-                write_file(folder, path, content)
-    except SearchIndexError as exc:
-        return [Problem("site.yml", 1, 1, "error", f"the search index could not be made: {exc}",
-                        "the pages are fine: build with --no-search to publish them without "
-                        "the search box")]
-    return []
+def _collect_cycles_again() -> None:
+    """A one-off command turns cycle collection off while the model is read and the pages
+    made. The JSON encoder leaves cycles (85 MB of them for the open data of 10,000
+    letters): collection is back on for it, with the model frozen out of it."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
+def _counted(progress: Callable[[int, int], None] | None, before: int,
+             total: int) -> Callable[[int, int], None] | None:
+    """`progress`, told of a part of the work that starts after `before` of `total` things."""
+    if progress is None:
+        return None
+    return lambda done, _: progress(before + done, total)

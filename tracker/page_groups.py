@@ -51,6 +51,20 @@ class PageGroup:
     """Its pages, together, read most letters or records: a one-off build makes those of the
     first such groups before any helper process is forked, which would otherwise copy the
     memory they read."""
+    searched: bool = False
+    """Its pages are the ones the search index reads: a one-off build makes them first, so
+    that the index is made while the other pages are."""
+
+
+@dataclass(frozen=True)
+class BuildOrder:
+    """The makers of a one-off build's pages, in two parts made one after the other."""
+
+    searched: Sequence[PageMaker]
+    """The pages the search index reads (letters, records, updates)."""
+    rest: Sequence[PageMaker]
+    whole_site: int
+    """How many of the first of `rest` make pages of whole-site groups."""
 
 
 def site_pages(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
@@ -66,17 +80,20 @@ def page_makers(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
                 relations: Relations | None = None) -> Sequence[PageMaker]:
     """What makes each page of `site_pages`, not yet called (nor made, for most pages, until
     asked for), so that the pages can be shared out and each dropped once written."""
-    return shared_makers(site, today, base_url, memo, relations)[0]
+    return Chained([group.makers() for group in page_groups(site, today, base_url, memo,
+                                                            relations)])
 
 
-def shared_makers(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
-                  relations: Relations | None = None, *,
-                  search_index: bool = True) -> tuple[Sequence[PageMaker], int]:
-    """`page_makers`, and how many of the first make pages of whole-site groups."""
-    groups = page_groups(site, today, base_url, memo, relations, search_index=search_index)
-    parts = [group.makers() for group in groups]
-    first = takewhile(lambda pair: pair[0].whole_site, zip(groups, parts, strict=True))
-    return Chained(parts), sum(len(part) for _, part in first)
+def build_order(site: Site, today: dt.date, base_url: str, relations: Relations | None = None,
+                *, search_index: bool = True) -> BuildOrder:
+    """`page_makers` in the order a one-off build makes them: the pages the search index
+    reads, then the others, whole-site groups first."""
+    groups = page_groups(site, today, base_url, None, relations, search_index=search_index)
+    rest = [group for group in groups if not group.searched]
+    parts = [group.makers() for group in rest]
+    first = takewhile(lambda pair: pair[0].whole_site, zip(rest, parts, strict=True))
+    return BuildOrder(Chained([group.makers() for group in groups if group.searched]),
+                      Chained(parts), sum(len(part) for _, part in first))
 
 
 def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
@@ -158,16 +175,16 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
                   whole_site=len(site.records) > sources.LEAN_FROM),
         PageGroup(("letter pages", version("cited letters", relations.cited_letters)),
                   lambda: (*frame, *site.letters, *site.records),
-                  lambda: Lazy(site.letters, letter)),
+                  lambda: Lazy(site.letters, letter), searched=True),
         PageGroup("updates", lambda: (*frame, *site.updates), updates_pages),
         PageGroup("update pages", lambda: (*frame, *site.updates, *site.records),
-                  lambda: Lazy(site.updates, update)),
+                  lambda: Lazy(site.updates, update), searched=True),
         # Most records have no updates about them: their pages need not be looked at when
         # an update changes.
         PageGroup("quiet areas", lambda: (*frame, *quiet, *site.letters),
-                  lambda: Lazy(quiet, area)),
+                  lambda: Lazy(quiet, area), searched=True),
         PageGroup("busy areas", lambda: (*frame, *site.records, *site.letters, *site.updates),
-                  lambda: Lazy(busy, area)),
+                  lambda: Lazy(busy, area), searched=True),
         PageGroup("plain pages", lambda: frame, lambda: [
             one(("plain", x.slug), partial(tuple, (x, *frame)), partial(plain_page, ctx, x))
             for x in site.pages]),

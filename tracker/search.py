@@ -6,17 +6,28 @@ import os
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from . import urls
+from .errors import Problem
 from .model import Site
 
 SEARCH_FOLDER = "pagefind/"
 
-SEARCH_GLOB = "{" + ",".join((urls.letter("*"), urls.area("*"), urls.update("*"))) + "}"
+SEARCHED_PAGES = (urls.letter("*"), urls.area("*"), urls.update("*"))
 """The pages Pagefind reads: the ones with text to search (their templates mark it with
 `data-pagefind-body`). It need not parse the rest, where the largest pages of a big site are
 (the home page, the timeline, the search page's lists)."""
+
+SEARCH_GLOB = "{" + ",".join(SEARCHED_PAGES) + "}"
+
+
+def is_searched_page(path: str) -> bool:
+    """Whether `path` is the address of a page the search index reads."""
+    depth = path.count("/")
+    return any(pattern.count("/") == depth and fnmatchcase(path, pattern)
+               for pattern in SEARCHED_PAGES)
 
 
 def make_folders_in_order(folder: Path, site: Site) -> None:
@@ -32,6 +43,11 @@ def make_folders_in_order(folder: Path, site: Site) -> None:
 
 class SearchIndexError(Exception):
     """Pagefind could not be run, or failed."""
+
+    def problem(self) -> Problem:
+        return Problem("site.yml", 1, 1, "error", f"the search index could not be made: {self}",
+                       "the pages are fine: build with --no-search to publish them without "
+                       "the search box")
 
 
 def pagefind_command(folder: Path) -> list[str]:

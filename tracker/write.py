@@ -49,9 +49,11 @@ def unsafe_path(path: str) -> bool:
 
 def collect(
     sources: list[tuple[str, Mapping[str, Content]]], reserved: tuple[str, ...] = (),
+    page_address: Callable[[str], bool] = lambda path: False,
 ) -> tuple[dict[str, Content], list[Problem]]:
-    """Merge named groups of output files, refusing unsafe paths, double claims and folders
-    `reserved` for files written later (the search index).
+    """Merge named groups of output files, refusing unsafe paths, double claims, folders
+    `reserved` for files written later (the search index), and files of any group but the
+    first (the pages) at a `page_address`.
 
     A group named after a source folder ('static/') has its problems reported at the file
     it copies; others at the output path."""
@@ -65,6 +67,9 @@ def collect(
                 message = f"refusing to write '{path}' outside the output folder"
             elif path.startswith(reserved):
                 message = f"'{path}' is in a folder the search index uses"
+                hint = "move it to another folder"
+            elif group != sources[0][0] and page_address(path):
+                message = f"'{path}' is where the page of a letter, record or update goes"
                 hint = "move it to another folder"
             elif path in files:
                 first = next(name for name, earlier in sources if path in earlier)
