@@ -1,6 +1,8 @@
 """tracker's own time and memory at scale, without the Pagefind index (whose memory grows
 with the site on its own account): time per stage, the peak resident memory of the main
-process and of the largest worker, and the peak of all of them together.
+process and of the largest worker, and the peak of all of them together. A stage called
+twice has two rows: `produce` makes the pages the search index reads, then the others and
+the record feeds.
 
     python bench/generate.py SITE --letters 100000
     python bench/scale.py SITE [--jobs 2]
