@@ -6,6 +6,7 @@ place, before any value is built, so hostile files are cheap to reject.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -84,11 +85,17 @@ def located_error(path: str, pos: Pos, message: str, hint: str = "") -> ProblemE
     return ProblemError(Problem(path, pos.line, pos.column, "error", message, hint))
 
 
-def _refuse_aliases_and_depth(text: str, path: str, offset: int) -> None:
+def _too_deep(path: str, pos: Pos) -> ProblemError:
+    return located_error(path, pos, f"YAML nested more than {MAX_DEPTH} levels deep",
+                         "no site file needs this many levels: check the indentation")
+
+
+def _refuse_aliases_and_depth(text: str, path: str, offset: int,
+                              loader: type[Any] = _Loader) -> None:
     """Read the YAML events once, before any node is built: aliases (the way to a "billion
     laughs" bomb) and deep nesting (which would overflow the composer) are refused here."""
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.AliasEvent):
             raise located_error(
                 path, _pos(event.start_mark, offset),
@@ -98,11 +105,50 @@ def _refuse_aliases_and_depth(text: str, path: str, offset: int) -> None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise located_error(path, _pos(event.start_mark, offset),
-                               f"YAML nested more than {MAX_DEPTH} levels deep",
-                               "no site file needs this many levels: check the indentation")
+                raise _too_deep(path, _pos(event.start_mark, offset))
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+
+
+class _FlowDepthLoader(yaml.SafeLoader):
+    """The pure-Python reader, refusing deep nesting as it scans each '[' or '{'.
+
+    The scanner reads up to 1,024 characters ahead of the events (a '[' may start a key), and
+    libyaml since PyYAML 6.0.4 refuses more than 1,000 levels while it does so: on
+    `[[[[…` its error would come before the events that this project's own limit reads."""
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:  # noqa: N803 (PyYAML's name)
+        if self.flow_level + len(self.indents) >= MAX_DEPTH:
+            raise _FlowTooDeep(self.get_mark())
+        super().fetch_flow_collection_start(TokenClass)
+
+
+class _FlowTooDeep(Exception):
+    def __init__(self, mark: Any) -> None:
+        super().__init__()
+        self.mark = mark
+
+
+def _bracket_depth(text: str) -> int:
+    """The deepest run of '[' and '{' not yet closed, counting every bracket (quoted too)."""
+    depth = deepest = 0
+    for bracket in re.findall(r"[\[\]{}]", text):
+        depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _own_guard_first(text: str, path: str, offset: int) -> None:
+    """Raise this project's own problem when its guards would have stopped a text before the
+    YAML library's error did (only texts with deep brackets are read again, slowly)."""
+    if _bracket_depth(text) <= MAX_DEPTH:
+        return
+    try:
+        _refuse_aliases_and_depth(text, path, offset, loader=_FlowDepthLoader)
+    except _FlowTooDeep as exc:
+        raise _too_deep(path, _pos(exc.mark, offset)) from None
+    except yaml.YAMLError:
+        return
 
 
 class _Converter:
@@ -212,6 +258,7 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Any:
         _refuse_aliases_and_depth(text, path, line_offset)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
+        _own_guard_first(text, path, line_offset)
         raise _syntax_problem(exc, text, path, line_offset) from None
     except yaml.reader.ReaderError as exc:
         code = exc.character if isinstance(exc.character, int) else 0
