@@ -457,7 +457,7 @@ def test_a_large_page_is_written_in_pieces_with_the_same_bytes(make_site, tmp_pa
                                                                  monkeypatch):
     """The home page of a national site is 100 MB of HTML: a build writes pages as they are
     rendered, a batch at a time, rather than holding each whole."""
-    from tracker import render
+    from tracker import render, theme
     from tracker.build import build_site, load_site
     from tracker.page_groups import site_pages
 
@@ -467,10 +467,10 @@ def test_a_large_page_is_written_in_pieces_with_the_same_bytes(make_site, tmp_pa
     monkeypatch.setattr(render, "STREAM_BATCH", 200)
     site, _ = load_site(root, today)
     home = site_pages(site, today, "https://example.org/")[0]
-    env, templates = render.environment(root, site.config.theme), {}
-    pieces = list(render.page_pieces(env, home, templates))
+    env, templates = theme.environment(root, site.config.theme), {}
+    pieces = list(render.page_pieces(env, home, templates, render.TemplateClock()))
     assert len(pieces) > 10 and all(len(p) < 1200 for p in pieces)
-    assert b"".join(pieces) == render.render_page(env, home, templates)
+    assert b"".join(pieces) == render.render_page(env, home, templates, render.TemplateClock())
     from tracker import produce
     kinds = set()
     real_write = produce.write_file
@@ -491,7 +491,7 @@ def test_the_lists_of_every_record_and_letter_are_made_as_they_are_written(make_
     """The home page lists every record and the letters page every letter: 250,000 rows
     and 100,000 cards for a national site, about 400 MB held at once. They are made as
     the page is written, a row at a time."""
-    from tracker import pages, render
+    from tracker import pages, render, theme
     from tracker.build import load_site
     from tracker.page_groups import site_pages
 
@@ -507,8 +507,8 @@ def test_the_lists_of_every_record_and_letter_are_made_as_they_are_written(make_
     assert made == [] and len(letters.view) == len(site.letters)
     assert len(home.view.groups) == len({record.tracks[0].target for record in site.records})
     monkeypatch.setattr(render, "STREAM_BATCH", 200)
-    env, templates = render.environment(root, site.config.theme), {}
-    pieces = render.page_pieces(env, home, templates)
+    env, templates = theme.environment(root, site.config.theme), {}
+    pieces = render.page_pieces(env, home, templates, render.TemplateClock())
     next(pieces)
     assert made == []  # the page has begun, its rows are yet to come
     html = b"".join(pieces).decode()
@@ -519,7 +519,7 @@ def test_the_lists_of_every_record_and_letter_are_made_as_they_are_written(make_
 def test_the_search_page_lists_everything_as_it_is_written(make_site, monkeypatch):
     """Without JavaScript the search page lists every letter, record and update: 350,000
     links for a national site, made as the page is written rather than held at once."""
-    from tracker import pages, render
+    from tracker import pages, render, theme
     from tracker.build import load_site
     from tracker.page_groups import page_makers
 
@@ -536,7 +536,8 @@ def test_the_search_page_lists_everything_as_it_is_written(make_site, monkeypatc
                   *(u.title for u in site.updates)]
     assert len(search.view.records) == len(site.records)
     monkeypatch.setattr(render, "STREAM_BATCH", 200)
-    pieces = render.page_pieces(render.environment(root, site.config.theme), search, {})
+    pieces = render.page_pieces(theme.environment(root, site.config.theme), search, {},
+                                render.TemplateClock())
     next(pieces)
     assert len(made) < len(everything)  # the page has begun, most links are yet to come
     html = b"".join(pieces).decode()

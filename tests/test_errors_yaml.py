@@ -126,8 +126,7 @@ def test_a_second_document_in_one_file(make_site):
 def test_control_character(make_site):
     site = make_site({"site.yml": "title: Test\x07 tracker\n"})
     assert check_errors(site) == [
-        "site.yml:1:12: error: this file contains a control character (#x0007), "
-        "which YAML does not allow\n"
+        "site.yml:1:12: error: this file contains a control character (U+0007)\n"
         "    hint: delete it: it is invisible in most editors, so retype the text around it",
     ]
 

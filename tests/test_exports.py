@@ -384,8 +384,8 @@ def test_past_the_limit_sitemap_xml_is_an_index_of_several_sitemaps() -> None:
 
 def test_feeds_carry_any_text_as_written_escaped_as_xml_must(make_site: Any) -> None:
     """Titles, notes and the site's description reach a feed reader as written: what XML
-    must escape is escaped (in text and in attributes), and characters XML cannot carry at
-    all are left out."""
+    must escape is escaped (in text and in attributes); characters XML cannot carry at all
+    never reach it (they are refused where they are written: tests/test_errors_yaml.py)."""
     base = "https://forum.example/a&b/"
     record = textwrap.dedent("""\
         title: 'Plans & "targets" <soon>'
@@ -393,7 +393,7 @@ def test_feeds_carry_any_text_as_written_escaped_as_xml_must(make_site: Any) -> 
         timeline:
           - date: 2023-09-12
             status: identified
-            note: "Fish & chips > 3 < 4, \\x01 left out, été kept"
+            note: "Fish & chips > 3 < 4, été kept"
             evidence: [letter:herts-2023#P1]
         """)
     site = load(make_site({
@@ -410,7 +410,7 @@ def test_feeds_carry_any_text_as_written_escaped_as_xml_must(make_site: Any) -> 
     [entry] = atom_entries(feed, base, "areas/data-dashboard/feed.xml")
     assert entry.findtext(f"{A}title") == 'Plans & "targets" <soon>: Identified by inspectors'
     content = entry.findtext(f"{A}content") or ""
-    assert content.startswith("Fish & chips > 3 < 4,  left out, été kept\n\nEvidence: ")
+    assert content.startswith("Fish & chips > 3 < 4, été kept\n\nEvidence: ")
     assert href(entry) == base + "areas/data-dashboard/"
 
 

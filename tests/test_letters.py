@@ -12,6 +12,7 @@ from tracker.build import load_site
 from tracker.config import DEFAULT_POINTS
 from tracker.markup import KindSpec
 from tracker.model import Letter
+from tracker.safeyaml import Pos
 from tracker.texts import parse_markup
 
 REPO = Path(__file__).resolve().parents[1]
@@ -99,7 +100,7 @@ def test_a_letter_is_rendered_once_and_filled_per_page(make_site):
 
 
 def test_text_that_looks_like_a_hole_stays_text():
-    body = parse_markup("A \x00L0\x00 and \x00Bp1\x00 [x](https://a.example/)")
+    body = parse_markup("A \x00L0\x00 and \x00Bp1\x00 [x](https://a.example/)", "x.md", Pos(1, 1), [])
     html = markup.fill(body.html, body.hrefs, lambda url: "LINK", {"p1": "NOTE"})
     assert html == '<p>A \ufffdL0\ufffd and \ufffdBp1\ufffd <a href="LINK">x</a></p>\n'
 

@@ -152,7 +152,7 @@ MALFORMED = [
     (b"TRACE / HTTP/1.0\r\n\r\n", {405, 501}), (b"CONNECT evil:443 HTTP/1.0\r\n\r\n", {405, 501}),
     (b"GET / HTTP/1.0\r\nX-Big: " + b"a" * 70000 + b"\r\n\r\n", {400, 431}),
     (b"GET / HTTP/1.0\r\n" + b"X-H: v\r\n" * 200 + b"\r\n", {400, 431}),
-    (b"GET / HTTP/1.0\r\nHost: \xff\xfe\r\n\r\n", {200}),
+    (b"GET / HTTP/1.0\r\nHost: \xff\xfe\r\n\r\n", {403}),  # not this preview's name
     (b"GET / HTTP/1.1\r\nContent-Length: -1\r\nConnection: keep-alive\r\n\r\n", {200}),
     (b"HEAD /../site.yml HTTP/1.0\r\n\r\n", {404}),
     (b"GET /?" + b"q" * 8192 + b" HTTP/1.0\r\n\r\n", {200}),

@@ -57,6 +57,10 @@ CLASSIFY_TABLE = [
     ("content/.hidden/x.md", None),
     ("content/letters/.x.md.tmp123", None),
     ("themes/.cache/base.html", None),
+    # hidden files under static/ are published (.well-known/, .nojekyll), so they count
+    ("static/.well-known/security.txt", "static"),
+    ("static/.nojekyll", "static"),
+    ("static/.well-known/.security.txt.swp", None),
 ]
 
 

@@ -17,8 +17,9 @@ from .memo import Memo, cached
 from .model import Site
 from .page_groups import build_order
 from .produce import produce
+from .publish import MANIFEST, STAGING, Abandon, check_output, staged
 from .relations import relate
-from .render import environment, theme_static
+from .render import TemplateClock
 from .search import (
     SEARCH_FOLDER,
     SearchIndexError,
@@ -27,7 +28,8 @@ from .search import (
     make_folders_in_order,
 )
 from .sources import FileCache, read_site
-from .write import WRITTEN, Abandon, Content, collect, staged, write_file
+from .theme import environment, theme_static
+from .write import WRITTEN, Content, collect, write_file
 
 
 def load_site(root: Path, today: dt.date, *, drafts: bool = True, cache: FileCache | None = None,
@@ -67,38 +69,25 @@ class BuildResult:
         return not has_errors(self.problems)
 
 
-def out_problem(root: Path, out: Path) -> Problem | None:
-    """A problem when the output folder would overwrite the site's own files, or a folder
-    that holds something other than an earlier build."""
-    root, out = root.resolve(), out.resolve()
-    sources = [root / "content", root / "static", root / "themes", root / "site.yml"]
-    if out == root or root.is_relative_to(out) or any(out.is_relative_to(s) for s in sources):
-        return Problem("site.yml", 1, 1, "error", "the output folder would overwrite the site's "
-                       "own files", "choose another --out, such as _site")
-    if out.exists() and (not out.is_dir() or (
-            any(out.iterdir()) and not all((out / f).is_file() for f in BUILD_MARKS))):
-        return Problem("site.yml", 1, 1, "error",
-                       f"the output folder '{out.name}' holds files that are not a tracker build",
-                       "choose an empty or new folder for --out; it is replaced by each build")
-    return None
-
-
-BUILD_MARKS = ("index.html", "sitemap.xml", "404.html")
-"""Files every build writes: a folder with them is an earlier build, safe to replace."""
-
-
 def output_files(
     root: Path, site: Site, html: Mapping[str, Content], exported: Mapping[str, Content],
 ) -> tuple[dict[str, Content], list[Problem]]:
     """Every output file of a site whose pages and feeds are made: those, the theme's static
     files and the site's own; clashes between them are problems."""
     static: dict[str, Content] = {rel: root / "static" / rel for rel in site.static_files}
-    return collect([
+    theme_files, problems = theme_static(root, site.config.theme)
+    files, clashes = collect([
         ("the pages", html),
         ("the feeds and data", exported),
-        ("the theme", dict(theme_static(root, site.config.theme))),
+        ("the theme", dict(theme_files)),
         ("static/", static),
-    ], reserved=(SEARCH_FOLDER,), page_address=is_searched_page)
+    ], reserved=RESERVED, page_address=is_searched_page)
+    return files, problems + clashes
+
+
+RESERVED = {SEARCH_FOLDER: "the search index", MANIFEST: "tracker's list of the files it wrote",
+            STAGING: "the folder a build is made in"}
+"""Output paths that no page, theme or static file may take."""
 
 
 def public_base(site: Site, base_url: str | None) -> str:
@@ -117,16 +106,17 @@ def build_site(
     search: bool = True,
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    clock: TemplateClock | None = None,
 ) -> BuildResult:
-    """Check the site, then write it to `out` in one step; on errors `out` is untouched.
+    """Check the site, then write it to `out`, each file in one step; on errors `out` is
+    untouched. Raise OutputError when `out` cannot be used (see `publish`).
 
     Pages and record feeds are made across `jobs` processes and written as they are made;
-    the files are the same whatever `jobs` is."""
+    the files are the same whatever `jobs` is. The `clock` stops a template that writes
+    nothing for too long."""
     from .exports import area_feed_makers, site_exports, sitemaps
 
-    problem = out_problem(root, out)
-    if problem:
-        return BuildResult([problem])
+    check_output(root, out)
     # Beside the output: on the disk the site is written to, where the system's temporary
     # folder may be memory.
     beside = out.resolve().parent
@@ -145,14 +135,15 @@ def build_site(
         order = build_order(site, today, base, relations, search_index=search)
         feeds = area_feed_makers(site, today, base, relations)
         total = len(order.searched) + len(order.rest) + len(feeds)
-        searched = produce(root, folder, env, order.searched, (), jobs=jobs,
+        clock = clock or TemplateClock()
+        searched = produce(root, folder, env, order.searched, (), jobs=jobs, clock=clock,
                            progress=_counted(progress, 0, total))
         try:
             # The search index reads its pages as it starts, and is made while the others
             # and the feeds and open data are.
             with indexing(folder) if search and not searched.problems else nullcontext():
                 made = produce(root, folder, env, order.rest, feeds, jobs=jobs,
-                               whole_site=order.whole_site,
+                               whole_site=order.whole_site, clock=clock,
                                progress=_counted(progress, len(order.searched), total))
                 _collect_cycles_again()
                 pages = searched.pages + made.pages

@@ -6,6 +6,7 @@ import datetime as dt
 import gc
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -14,6 +15,7 @@ import click
 
 from . import __version__
 from .errors import Problem, has_errors, sort_problems
+from .names import FORBIDDEN, shown
 
 # The pipeline is imported inside each command, so that `tracker --version` and `--help`
 # start at once.
@@ -43,6 +45,11 @@ def build_date(today: str | None) -> dt.date:
     return dt.date.today()
 
 
+SHOWN_PER_FILE = 50
+"""The most problems printed for one file: a file with thousands (a pasted list of unknown
+fields) would bury every other file's."""
+
+
 def report(problems: list[Problem], site: str, fmt: str = "text") -> None:
     """Every problem, sorted: on standard error as text, or on standard output as JSON."""
     ordered = sort_problems(problems)
@@ -50,10 +57,19 @@ def report(problems: list[Problem], site: str, fmt: str = "text") -> None:
     if fmt == "json":
         # The same paths as the text report, so that both open the file from here.
         found = [{**p.as_dict(), "path": prefix + p.path} for p in ordered]
-        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        text = json.dumps(found, indent=2, ensure_ascii=False)
+        # Control and direction characters as JSON escapes, never as themselves.
+        click.echo(FORBIDDEN.sub(lambda m: f"\\u{ord(m[0]):04x}", text))
         return
+    per_file: dict[str, int] = {}
     for problem in ordered:
-        click.echo(problem.format(prefix), err=True)
+        per_file[problem.path] = per_file.get(problem.path, 0) + 1
+        if per_file[problem.path] <= SHOWN_PER_FILE:
+            click.echo(problem.format(prefix), err=True)
+    for path, count in per_file.items():
+        if count > SHOWN_PER_FILE:
+            click.echo(shown(f"… and {count - SHOWN_PER_FILE:,} more problems in {prefix}{path} "
+                             "(all of them: tracker check --format json)"), err=True)
     errors = sum(p.severity == "error" for p in ordered)
     warnings = len(ordered) - errors
     if ordered:
@@ -122,6 +138,9 @@ def build(site: str, out: str | None, drafts: bool, today: str | None, base_url:
     """Check the site, then write it (the old output is replaced only on success)."""
     if base_url is not None and not base_url.startswith(("https://", "http://")):
         raise click.BadParameter("must start with https:// or http://", param_hint="--base-url")
+    if base_url is not None and (FORBIDDEN.search(base_url) or len(base_url.split()) != 1):
+        raise click.BadParameter("must be one web address, without spaces or control "
+                                 "characters", param_hint="--base-url")
     root = Path(site)
     target = Path(out) if out else root / "_site"
     date = build_date(today)
@@ -129,13 +148,22 @@ def build(site: str, out: str | None, drafts: bool, today: str | None, base_url:
     started = time.perf_counter()
     from .build import build_site
     from .progress import Progress
+    from .publish import OutputError
     from .workers import default_jobs
 
     gc.disable()  # reading makes millions of lasting objects: collecting meanwhile is wasted
-    with Progress(show) as progress:
-        result = build_site(root, target, date, drafts=drafts, base_url=base_url,
-                            search=not no_search, jobs=jobs or default_jobs(),
-                            progress=progress.update)
+    # Stopped (SIGTERM, as by a CI runner or `kill`), a build removes what it had made.
+    before = signal.signal(signal.SIGTERM, _stop)
+    try:
+        with Progress(show) as progress:
+            result = build_site(root, target, date, drafts=drafts, base_url=base_url,
+                                search=not no_search, jobs=jobs or default_jobs(),
+                                progress=progress.update)
+    except OutputError as exc:
+        raise click.BadParameter(f"'{target}' {exc.message}.\n    hint: {exc.hint}",
+                                 param_hint="--out") from None
+    finally:
+        signal.signal(signal.SIGTERM, before)
     report(result.problems, site)
     if not result.ok:
         click.echo(f"Build failed; the output in {target} was left as it was.", err=True)
@@ -144,6 +172,10 @@ def build(site: str, out: str | None, drafts: bool, today: str | None, base_url:
         seconds = time.perf_counter() - started
         click.echo(f"Built {result.pages} pages ({result.files} files) into {target} "
                    f"in {seconds:.2f} s.", err=True)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -332,41 +364,68 @@ def init(folder: str) -> None:
 def import_letter(file: str, slug: str | None, site: str, force: bool) -> None:
     """Turn a letter's text (FILE, or - for standard input) into content/letters/SLUG.md,
     keeping every word, and print the front matter it guessed for you to confirm."""
+    from typing import NoReturn
+
     from .config import read_config
-    from .documents import SLUG
-    from .importer import default_slug
     from .importer import import_letter as imported_from
+    from .importer import slug_from_letter, slug_from_name
+    from .names import is_slug
     from .scaffold import ExistsError, write_source
+    from .sources import MAX_FILE_BYTES
     from .sources import read_config as read_site_yml
 
+    def refuse(message: str) -> NoReturn:
+        click.echo(f"Error: {message}", err=True)
+        sys.exit(1)
+
+    if slug is not None and not is_slug(slug):
+        raise click.BadParameter(f"'{slug}' is not a valid name: use lower-case letters, digits "
+                                 "and hyphens, like dacorum-2009", param_hint="--slug")
     stdin = file == "-"
     name = "standard input" if stdin else file
-    data = sys.stdin.buffer.read() if stdin else Path(file).read_bytes()
+    piped = sys.stdin.buffer.read() if stdin else None
+    size = len(piped) if piped is not None else Path(file).stat().st_size
+    if size > MAX_FILE_BYTES:   # a file is measured before it is read
+        refuse(f"{name} is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,} bytes for "
+               "a letter: check that it is the right file, with one letter in it.")
+    data = piped if piped is not None else Path(file).read_bytes()
+    if data.startswith(b"%PDF-"):
+        refuse(f"{name} is a PDF, and importing a PDF is not supported yet: copy the letter's "
+               "text out of the PDF (or from the web page), save it as a .txt file and import "
+               "that.")
+    if b"\0" in data:
+        refuse(f"{name} is not a text file: save the letter's text as UTF-8 plain text (a .txt "
+               "file) and import that.")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        click.echo(f"Error: {name} is not UTF-8 text (byte {exc.start + 1} cannot be read): "
-                   "save it as UTF-8 plain text and try again.", err=True)
-        sys.exit(1)
-    if slug is not None and not SLUG.fullmatch(slug):
-        raise click.BadParameter(f"'{slug}' is not a valid name: use lower-case letters, digits "
-                                 "and hyphens, like dacorum-2009", param_hint="--slug")
+        refuse(f"{name} is not UTF-8 text (byte {exc.start + 1} cannot be read): save it as "
+               "UTF-8 plain text and try again.")
+    if not text.strip():
+        refuse(f"{name} has no text to import: it is empty, or holds only spaces and blank "
+               "lines.")
     root = Path(site)
+    letters = root / "content" / "letters"
+
+    def shown(path: Path) -> str:
+        return path.relative_to(root).as_posix() if site == "." else path.as_posix()
+
+    slug = slug or slug_from_name(None if stdin else Path(file).stem)   # '': the letter names it
+    path = letters / f"{slug}.md"
+    if slug and not force and path.exists():   # said before the work, when the slug is known
+        refuse(f"{shown(path)} exists; use --force to replace it.")
     problems: list[Problem] = []
     if not (root / "site.yml").is_file():
         click.echo(f"warning: no site.yml in {site}: using the default point phrases", err=True)
     letter = imported_from(text, read_config(read_site_yml(root, problems), problems, ()).points)
-    stem = None if stdin else Path(file).stem
-    slug = slug or default_slug(stem, letter)
-    path = root / "content" / "letters" / f"{slug}.md"
-    shown = path.relative_to(root).as_posix() if site == "." else path.as_posix()
+    if not slug:
+        path = letters / f"{slug_from_letter(letter)}.md"
     existed = path.exists()
     try:
-        write_source(path, letter.text, force=force)
+        write_source(path, letter.text, force=force)   # never over a file that appeared meanwhile
     except ExistsError:
-        click.echo(f"Error: {shown} exists; use --force to replace it.", err=True)
-        sys.exit(1)
-    click.echo(f"{'Replaced' if existed else 'Wrote'} {shown}")
+        refuse(f"{shown(path)} exists; use --force to replace it.")
+    click.echo(f"{'Replaced' if existed else 'Wrote'} {shown(path)}")
     for heading, lines in (("Guessed (check each against the letter):", letter.guesses),
                            ("Not found:", letter.missing), ("Notes:", letter.notes)):
         if lines:

@@ -129,14 +129,14 @@ def _is_local(url: str) -> bool:
     return url.startswith("http://") and host in ("localhost", "127.0.0.1")
 
 
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 def _language(fields: Fields) -> str:
     """A language tag such as en-GB or cy (it names files of the search index, so nothing
     else may pass)."""
     language = fields.text("language") or "en-GB"
-    if not LANGUAGE_TAG.match(language):
+    if not LANGUAGE_TAG.fullmatch(language):
         fields.error(fields.at("language"), f"'{language}' is not a language tag",
                      "write a language tag such as en-GB, en or cy")
         return "en-GB"
@@ -145,8 +145,8 @@ def _language(fields: Fields) -> str:
 
 def _base_url(fields: Fields) -> str:
     url = fields.text("base_url") or DEFAULT_BASE_URL
-    if not (url.startswith("https://") and url.removeprefix("https://").strip("/")) \
-            and not _is_local(url):
+    if (not (url.startswith("https://") and url.removeprefix("https://").strip("/"))
+            and not _is_local(url)) or len(url.split()) != 1:
         fields.error(fields.at("base_url"), f"base_url '{url}' must start with https://",
                      "give the full address of the published site, e.g. https://example.org/tracker/")
         return DEFAULT_BASE_URL

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from . import markup
@@ -10,11 +9,11 @@ from .errors import Problem, ProblemError, did_you_mean
 from .fields import Fields
 from .markup import KindSpec
 from .model import Block, Letter, Markup, Page, Point, Poll, PollResult, SiteConfig, Update
+from .names import is_slug, slugify
 from .safeyaml import Pos, YMap
 from .sources import Document
-from .texts import parse_markup, prepared_markup
+from .texts import parse_markup, prepared_markup, report_nesting
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LETTER_KEYS = ("title", "date", "inspectorate", "kind", "subject", "visit_dates", "inspectors",
                "source", "points")
 UPDATE_KEYS = ("title", "date", "author", "summary", "about", "draft", "poll")
@@ -25,9 +24,9 @@ JUDGING_KINDS = ("monitoring", "revisit")
 
 def slug_problem(path: str, slug: str) -> Problem | None:
     """A problem when a file name is not a usable slug."""
-    if SLUG.match(slug):
+    if is_slug(slug):
         return None
-    fixed = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "name"
+    fixed = slugify(slug) or "name"
     suffix = path.rsplit(".", 1)[-1]
     return Problem(path, 1, 1, "error", f"the file name '{slug}' is not a valid slug",
                    f"use lower-case letters, digits and hyphens: rename it to '{fixed}.{suffix}'")
@@ -48,6 +47,7 @@ def read_letter(doc: Document, config: SiteConfig, problems: list[Problem]) -> L
     if text is None:
         return None
     tokens, found = markup.parse_letter(text, kinds, auto)
+    report_nesting(tokens, doc.path, Pos(doc.body_line, 1), problems)
     for line, written, known in found.bad_markers:
         problems.append(Problem(doc.path, doc.body_line + line, 1, "error",
                                 f"unknown point kind '.{written}' in a marker",
@@ -91,7 +91,7 @@ def _blocks_and_points(
                                     f"point id '{point_id}' is used twice in this letter",
                                     "give the marker another #id"))
             continue
-        if not SLUG.match(point_id.lower()):
+        if not is_slug(point_id.lower()):
             problems.append(Problem(
                 doc.path, line, 1, "error",
                 f"point id '{point_id}' may only use letters, digits and hyphens"))
@@ -108,7 +108,7 @@ def read_update(doc: Document, problems: list[Problem]) -> Update | None:
     text = _body(doc, problems)
     if text is None:
         return None
-    body = parse_markup(text)
+    body = parse_markup(text, doc.path, Pos(doc.body_line, 1), problems)
     summary = fields.text("summary") or body.lead
     about = tuple(a.removeprefix("record:") for a in fields.names("about"))
     poll = _poll(fields)
@@ -160,7 +160,8 @@ def read_page(doc: Document, problems: list[Problem]) -> Page | None:
     title, text = fields.text("title"), _body(doc, problems)
     if not fields.ok or title is None or text is None:
         return None
-    return Page(doc.slug, doc.path, title, parse_markup(text))
+    return Page(doc.slug, doc.path, title,
+                parse_markup(text, doc.path, Pos(doc.body_line, 1), problems))
 
 
 def _body(doc: Document, problems: list[Problem]) -> str | None:

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from .names import shown
+
 Severity = Literal["error", "warning"]
 
 
@@ -28,11 +30,12 @@ class Problem:
     """How to fix it, when we can say."""
 
     def format(self, prefix: str = "") -> str:
-        """`path:line:col: severity: message`, then the hint on its own line."""
-        text = f"{prefix}{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
-        if self.hint:
-            text += f"\n    hint: {self.hint}"
-        return text
+        """`path:line:col: severity: message`, then the hint on its own line; a control or
+        direction character (in a file name, or a value quoted) is shown as an escape, so
+        that nothing printed can act on a terminal."""
+        text = shown(f"{prefix}{self.path}:{self.line}:{self.column}: {self.severity}: "
+                     f"{self.message}")
+        return text + f"\n    hint: {shown(self.hint)}" if self.hint else text
 
     def as_error(self) -> Problem:
         """The same problem, counted as an error (used by `--strict`)."""

@@ -18,6 +18,7 @@ from . import letter_text as lt
 from . import markup
 from .config import DEFAULT_POINTS
 from .model import PointKind
+from .names import slugify
 
 MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November"
          r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)")
@@ -140,20 +141,19 @@ def import_letter(text: str, kinds: Sequence[PointKind] = DEFAULT_POINTS) -> Imp
                     tuple(missing), tuple(notes), date, subject, title)
 
 
-def default_slug(file_stem: str | None, imported: Imported) -> str:
-    """The file name's words (lower case, hyphens); else 'letter-YYYY-subject'."""
-    slug = _slugify(file_stem or "")
-    if slug:
-        return slug
+def slug_from_name(file_stem: str | None) -> str:
+    """The file name's words, lower case and joined by hyphens ('' when it has none): known
+    before the letter is imported."""
+    return slugify(file_stem or "")
+
+
+def slug_from_letter(imported: Imported) -> str:
+    """'letter-YYYY-subject', for a letter whose file name gives no slug."""
     words = ["letter"] + ([str(imported.date.year)] if imported.date else [])
-    for word in _slugify(imported.subject or imported.title).split("-"):
+    for word in slugify(imported.subject or imported.title).split("-"):
         if word and len("-".join(words)) + len(word) < 60:
             words.append(word)
     return "-".join(words)
-
-
-def _slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’]", "", text.lower())).strip("-")
 
 
 # The letter's parts ---------------------------------------------------------------------
@@ -244,9 +244,7 @@ def _subject(parts: Parts, lines: list[lt.Line]) -> int:
 
 
 def _take_subject(parts: Parts, lines: list[lt.Line]) -> None:
-    text = ""
-    for line in lines:
-        text = lt.join_words(text, line.text.strip())
+    text = lt.join_lines(line.text.strip() for line in lines)
     if text:
         number = next(ln.number for ln in lines if ln.text.strip())
         parts.subject = lt.Line(number, text)
@@ -366,11 +364,11 @@ def _points(body: str, kinds: Sequence[PointKind]) -> list[str]:
 
 def _summary(notes: list[tuple[str, int]]) -> list[str]:
     """Notes of the same kind in one line, with their line numbers."""
-    lines: dict[str, list[str]] = {}
+    lines: dict[str, dict[str, None]] = {}   # a dict keeps the first of each, in order
     for text, number in notes:
-        where = lines.setdefault(text, [])
-        if number and str(number) not in where:
-            where.append(str(number))
+        where = lines.setdefault(text, {})
+        if number:
+            where[str(number)] = None
     return [f"{text} (line {', '.join(where)})" if where else text
             for text, where in lines.items()]
 

@@ -25,8 +25,10 @@ from .memo import Memo
 from .model import Site
 from .page_groups import PageGroup, page_groups
 from .relations import Relations, relate
-from .render import environment, render_pages, template_problem, theme_signature
+from .render import TemplateClock, render_pages, template_problem
 from .sources import FileCache
+from .theme import environment, theme_signature
+from .watch import classify
 from .write import Content, whole
 
 
@@ -93,6 +95,9 @@ class Incremental:
         self.files = FileCache()
         self.memo = Memo()
         self.env: tuple[tuple[object, ...], jinja2.Environment] | None = None
+        self.envs_made = 0
+        self.clock = TemplateClock()
+        """Stops a template that loops for ever (and every page, when the preview stops)."""
         self.signatures: dict[str, tuple[int, int]] = {}
         self.current = Snapshot({})
         self.rebuilds = 0
@@ -109,7 +114,8 @@ class Incremental:
                                    memo=self.memo)
         files: Mapping[str, Content] | None = None
         if site is not None:
-            files, problems = self._files(site, problems)
+            theme_changed = changed is None or any(classify(p) == "theme" for p in changed)
+            files, problems = self._files(site, problems, theme_changed)
         self.memo.sweep()
         previous = self.current
         if files is None or has_errors(problems):
@@ -119,20 +125,28 @@ class Incremental:
             self.current = Snapshot(files, tuple(problems), previous.version + 1, different)
         return self.current
 
-    def _environment(self, theme: str) -> tuple[jinja2.Environment, int]:
+    def _environment(self, theme: str, changed: bool) -> tuple[jinja2.Environment, int]:
+        """The theme's environment, made anew whenever a theme file changed: one made before
+        a template was saved or deleted keeps what it had loaded, even if the theme's files
+        then look as they did when it was made."""
         signature = (theme, theme_signature(self.root, theme))
-        if self.env is None or self.env[0] != signature:
+        if self.env is None or self.env[0] != signature or changed:
+            self.envs_made += 1
             self.env = (signature, environment(self.root, theme))
-        return self.env[1], self.memo.version("theme", signature)
+        return self.env[1], self.memo.version("theme", (signature, self.envs_made))
 
-    def _files(self, site: Site, problems: list[Problem]) -> tuple[LazyFiles | None, list[Problem]]:
+    def _files(self, site: Site, problems: list[Problem],
+               theme_changed: bool) -> tuple[LazyFiles | None, list[Problem]]:
         base = public_base(site, self.base_url)
         relations = relate(site, self.memo)
-        env, theme_version = self._environment(site.config.theme)
+        env, theme_version = self._environment(site.config.theme, theme_changed)
         try:
             html = self._pages(env, theme_version, site, base, relations)
-        except jinja2.TemplateError as exc:
-            return None, [*problems, template_problem(self.root, exc)]
+        except Exception as exc:
+            problem = template_problem(self.root, exc, getattr(exc, "template", ""))
+            if problem is None:
+                raise
+            return None, [*problems, problem]
         exported: dict[str, Content] = {
             **area_feeds(site, self.today, base, relations, self.memo),
             **self._sitemaps(base, html),
@@ -156,7 +170,7 @@ class Incremental:
         for group in page_groups(site, self.today, base, self.memo, relations):
             def make(group: PageGroup = group) -> dict[str, bytes]:
                 pages = [make_page() for make_page in group.makers()]
-                return render_pages(env, pages, self.memo, theme_version)
+                return render_pages(env, pages, self.clock, self.memo, theme_version)
 
             key = ("pages", group.name, base, self.today, theme_version)
             html.update(self.memo.call(key, group.inputs(), make))

@@ -9,7 +9,7 @@ guesses the front matter.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Professor|Prof|Sir|Dame|Councillor|Cllr|Rev)\.?"
@@ -18,9 +18,11 @@ ROLE = (r"(?:(?:Acting|Interim|Executive|Deputy|Associate) )?(?:Headteacher|Head
         r"Education|Chief Executive(?: Officer)?|Chair of (?:the )?(?:Governors|Governing Body|"
         r"Trustees|Board)|Head of (?:Centre|School|Service)|Proprietor|Manager|Director)")
 INSTITUTION = re.compile(
-    r"(?:[A-Z0-9][\w'’&.-]*(?: (?:of|the|and|for|&|in|on|upon))? ){0,7}?(?:School|Academy|"
+    r"(?:[A-Z0-9][\w'’&.-]{0,59}(?: (?:of|the|and|for|&|in|on|upon))? ){0,7}?(?:School|Academy|"
     r"College|Centre|Center|Council|Authority|Trust|Unit|Partnership|Board|Nursery|Federation|"
     r"University|Institute|Hospital|Foundation|Services?|Provision|Infants|Juniors)\b")
+"""A name that ends in School, Centre, Council, …. Its words have at most 60 characters, so that
+a long run of letters is not read again from each capital in it (a time that grows as its square)."""
 POSTCODE = r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"
 NAME = r"[A-Z][\w'’-]+"
 ROLE_WORDS = {"Her", "His", "Majesty's", "Majesty’s", "Additional", "Ofsted", "CQC", "Senior",
@@ -97,25 +99,33 @@ def read_lines(text: str) -> tuple[list[Line], list[tuple[str, int]]]:
                 raw = raw.replace(bad, good)
                 notes.append(("restored quotation marks or dashes garbled in copying", number))
         raw = raw.translate(_CHARACTERS)
-        found = []
+        found: list[tuple[int, str]] = []   # (where, word): a repair keeps the line's length
         for pattern, replacement in _LOST_APOSTROPHES:
-            found += [m.expand(replacement) for m in pattern.finditer(raw)]
+            found += [(m.start(), m.expand(replacement)) for m in pattern.finditer(raw)]
             raw = pattern.sub(replacement, raw)
-        restored += [(f"'{word}'", number) for word in sorted(found, key=raw.find)]
+        restored += [(f"'{word}'", number) for _, word in sorted(found)]
         for index, part in enumerate(raw.split("\f")):   # a page break ends a block
             if index:
                 lines.append(Line(number, ""))
             lines.append(Line(number, " ".join(part.split())))
-    words = ", ".join(dict.fromkeys(word for word, _ in restored))
-    notes += [(f"restored apostrophes lost in copying: {words}", n) for _, n in restored]
+    note = "restored apostrophes lost in copying: " + ", ".join(
+        dict.fromkeys(word for word, _ in restored))
+    notes += [(note, n) for _, n in restored]
     return lines, notes
 
 
-def join_words(first: str, second: str) -> str:
-    """Two wrapped lines as one: 'well-' + 'being' → 'well-being'."""
-    if re.search(r"[A-Za-z]-$", first) and second[:1].islower():
-        return first + second
-    return f"{first} {second}".strip()
+_HYPHENATED = re.compile(r"[A-Za-z]-")
+
+
+def join_lines(texts: Iterable[str]) -> str:
+    """Wrapped lines as one, with a space between: 'well-' + 'being' → 'well-being'. Blank
+    ones are left out. Each line is looked at once, and the text is put together once."""
+    out: list[str] = []
+    for text in filter(None, texts):
+        if out and not (_HYPHENATED.fullmatch(out[-1][-2:]) and text[:1].islower()):
+            out.append(" ")
+        out.append(text)
+    return "".join(out)
 
 
 def blocks(lines: Sequence[Line]) -> list[list[Line]]:
@@ -223,6 +233,7 @@ def heading_like(text: str, wrapped: bool = False) -> bool:
 def _fragments(block: list[Line], notes: list[tuple[str, int]]) -> list[Piece]:
     """A block's headings, list items and paragraphs, with wrapped lines joined."""
     out: list[Piece] = []
+    texts: list[list[str]] = []   # each piece's lines, joined once at the end
     joined = 0   # how many lines the last paragraph has
     longest = max(len(ln.text) for ln in block)
     for line in block:
@@ -231,12 +242,12 @@ def _fragments(block: list[Line], notes: list[tuple[str, int]]) -> list[Piece]:
         if hashes:
             out.append(Piece("heading", hashes[2], line.number, "#"))
         elif bullet and text[bullet.end():] and not (   # a wrapped line may start with a dash
-                text[0] in "–—" and out and text[2:3].islower() and out[-1].text[-1] not in ".:;"):
+                text[0] in "–—" and out and text[2:3].islower() and texts[-1][-1][-1] not in ".:;"):
             out.append(Piece("item", text[bullet.end():], line.number, bullet[1] or "-"))
         elif out and out[-1].kind != "heading" and not (
                 joined == 1 and text[:1].isupper() and len(out[-1].text) < 0.7 * longest
                 and heading_like(out[-1].text, wrapped=True)):
-            out[-1] = replace(out[-1], text=join_words(out[-1].text, text))
+            texts[-1].append(text)
             joined += 1
             continue
         else:
@@ -244,9 +255,12 @@ def _fragments(block: list[Line], notes: list[tuple[str, int]]) -> list[Piece]:
                 out[-1] = replace(out[-1], kind="heading")
                 notes.append(("separated a heading from the text under it", out[-1].line))
             out.append(Piece("paragraph", text, line.number))
+            texts.append([text])
             joined = 1
             continue
+        texts.append([out[-1].text])
         joined = 0
+    out = [replace(piece, text=join_lines(lines)) for piece, lines in zip(out, texts, strict=True)]
     if len(block) == 1 and out and out[0].kind == "paragraph" and heading_like(out[0].text):
         out[0] = replace(out[0], kind="heading")
     return out
@@ -256,23 +270,28 @@ def body_pieces(blocks: list[list[Line]], headings: Sequence[str], phrases: Sequ
                 notes: list[tuple[str, int]]) -> list[Piece]:
     """Blocks → pieces: page breaks rejoined, glued headings and run-together lists split."""
     joined: list[Piece] = []
+    texts: list[list[str]] = []   # each joined piece's parts, put together once at the end
     for piece in (p for block in blocks for p in _fragments(block, notes)):
+        # a page footer: a block of its own ('Page 2 of 3') inside a sentence cut by the page break
         footer = len(joined) > 1 and piece.kind == "paragraph" and piece.text[:1].islower() \
-            and bool(_PAGE_FOOTER.fullmatch(joined[-1].text))
+            and len(texts[-1]) == 1 and bool(_PAGE_FOOTER.fullmatch(joined[-1].text))
         if footer:
             notes.append((f"left the page footer '{joined[-1].text}' where it was, inside "
                           "the text it cut: delete it if it is not part of the letter",
                           joined[-1].line))
+            texts.pop()
             piece = replace(piece, text=f"{joined.pop().text} {piece.text}")
         last = joined[-1] if joined else None
         if last and piece.kind == "paragraph" and (piece.text[:1].islower() or footer) and (
-                (last.kind in ("paragraph", "item") and last.text[-1:] not in ".!?")
+                (last.kind in ("paragraph", "item") and texts[-1][-1][-1:] not in ".!?")
                 or (last.kind == "heading" and not last.marker)):
-            kind = "paragraph" if last.kind == "heading" else last.kind
-            joined[-1] = replace(last, kind=kind, text=join_words(last.text, piece.text))
+            joined[-1] = replace(last, kind="paragraph" if last.kind == "heading" else last.kind)
+            texts[-1].append(piece.text)
             notes.append(("joined text cut by a page break", piece.line))
         else:
             joined.append(piece)
+            texts.append([piece.text])
+    joined = [replace(p, text=join_lines(parts)) for p, parts in zip(joined, texts, strict=True)]
     splitter = _Splitter(headings, phrases, notes)
     return [p for piece in joined for p in splitter.split(piece)]
 
@@ -296,6 +315,8 @@ class _Splitter:
     """Cuts a piece where headings, bullets or a list after a colon were run into it."""
 
     _AT = re.compile(r"(?<=[.!?:;]) +(?=\S)| +(?=[-•●▪◦·–—] \S)")
+    _WORD = re.compile(r"\S")
+    _CLOSE = re.compile(r"[.!?](?= [A-Z]|$)")
 
     def __init__(self, headings: Sequence[str], phrases: Sequence[str],
                  notes: list[tuple[str, int]]) -> None:
@@ -303,7 +324,9 @@ class _Splitter:
         self.heading = re.compile(rf"(?i:{names})(?: further)?\??(?=\s+(?:[A-Z]|[-•●▪◦·] )|$)")
         self.repeated = re.compile(r"([A-Z][^.!?:;]{8,160}?) \1(?=[\s,.:;!?]|$)")
         asks = "|".join(re.escape(p) for p in phrases) or "(?!)"
-        self.lead = re.compile(rf"[^.!?:]*?(?i:{asks})[^.!?:]*:")
+        # a sentence with a point phrase, ending in a colon; the colon is looked for first, so
+        # that a long sentence is read once, not once for each phrase in it
+        self.lead = re.compile(rf"(?=[^.!?:]*+:)[^.!?:]*?(?i:{asks})[^.!?:]*:")
         self.notes = notes
 
     def split(self, piece: Piece) -> list[Piece]:
@@ -315,7 +338,7 @@ class _Splitter:
             p, prev = found.end(), text[found.start() - 1]
             at = p
             if text[p] in _BULLETS and text[p + 1:p + 2] == " ":
-                pending = text[cutter.start:found.start()].strip()
+                pending = self._WORD.search(text, cutter.start, found.start())
                 lower = (cutter.kind == "item" and text[p] == "-" and text[p + 2:p + 3].islower()
                          and text[cutter.start:cutter.start + 1].islower())
                 if prev in ".:;!?" or not pending or text[p] in "•●▪◦·" or lower:
@@ -330,19 +353,23 @@ class _Splitter:
     def _sentence(self, cutter: _Cutter, p: int) -> int | None:
         """Apply the rules at a sentence start; where to go on from, if one applied."""
         text = cutter.text
-        if not (text[p:p + 1].isupper() or text[p:p + 1] == "#"):
-            return None
-        hashes = re.compile(r"#{1,6} ").match(text, p)   # a Markdown heading run in
-        q = hashes.end() if hashes else p
-        known, repeated = self.heading.match(text, q), self.repeated.match(text, q)
-        end = known.end() if known else repeated.end(1) if repeated else None
-        if end is not None:
+        went = None   # the end of the last heading cut off, when one was
+        while True:   # headings one after another
+            if not (text[p:p + 1].isupper() or text[p:p + 1] == "#"):
+                return went
+            hashes = re.compile(r"#{1,6} ").match(text, p)   # a Markdown heading run in
+            q = hashes.end() if hashes else p
+            known = self.heading.match(text, q)
+            repeated = None if known else self.repeated.match(text, q)
+            end = known.end() if known else repeated.end(1) if repeated else None
+            if end is None:
+                break
             cutter.take(p, "heading", q)
             cutter.take(end, "paragraph", end)
             if p > 0 or end < len(text):
                 self.notes.append(("separated a heading from the text after it",
                                    cutter.piece.line))
-            return self._sentence(cutter, end + 1) or end
+            went, p = end, end + 1
         lead = self.lead.match(text, p)
         if lead:
             return self._lead(cutter, p, lead.end())
@@ -350,18 +377,18 @@ class _Splitter:
                                       or text[cutter.start:cutter.start + 1].islower()):
             cutter.take(p, "paragraph", p)
             return p
-        return None
+        return went
 
     def _lead(self, cutter: _Cutter, p: int, colon: int) -> int:
         """A sentence with a point phrase ending in a colon: a paragraph; what follows the
         colon on the same line, up to the sentence's end, is a list split at semicolons."""
         text = cutter.text
         cutter.take(p, "paragraph", p)
-        rest = text[colon:].lstrip()
+        rest = self._WORD.search(text, colon)
         if not rest or rest[0] in _BULLETS:
             return colon
-        close = re.search(r"[.!?](?= [A-Z]|$)", text[colon:])
-        end = colon + close.end() if close else len(text)
+        close = self._CLOSE.search(text, colon)
+        end = close.end() if close else len(text)
         items = [i for i in re.split(r"(?<=;) ", text[colon:end].strip()) if i]
         for index in range(len(items) - 1):
             if items[index + 1].startswith("and "):
@@ -389,18 +416,18 @@ def _escape(text: str) -> str:
 
 def markdown(pieces: Sequence[Piece]) -> str:
     """The pieces as Markdown: '## ' headings, '- ' items, hard breaks in address blocks."""
-    blocks: list[str] = []
+    blocks: list[list[str]] = []   # each block's lines
     previous = ""
     for piece in pieces:
         if piece.kind == "item":
             item = f"{piece.marker or '-'} {_escape(piece.text)}"
             if previous == "item":
-                blocks[-1] += "\n" + item
+                blocks[-1].append(item)
             else:
-                blocks.append(item)
-        elif piece.kind == "heading":
-            blocks.append("## " + re.sub(r"(#+)$", r"\\\1", piece.text))
+                blocks.append([item])
+        elif piece.kind == "heading":   # (?<!#): each run of # is read once
+            blocks.append(["## " + re.sub(r"(?<!#)(#+)$", r"\\\1", piece.text)])
         else:
-            blocks.append("\\\n".join(_escape(t) for t in piece.text.split("\n")))
+            blocks.append(["\\\n".join(_escape(t) for t in piece.text.split("\n"))])
         previous = piece.kind
-    return "\n\n".join(blocks) + "\n"
+    return "\n\n".join("\n".join(lines) for lines in blocks) + "\n"

@@ -13,11 +13,20 @@ from markdown_it.token import Token
 from .structure import KindSpec, LetterStructure, letter_rule, plain_text
 
 __all__ = ["KindSpec", "LetterStructure", "fill", "parse", "parse_letter", "plain_text",
-           "prepare"]
+           "prepare", "too_deep"]
+
+
+SHOWN_LEVELS = 40
+"""How deeply blocks may be nested (a list in a list is two levels, a quote in a quote one):
+deeper is an error. The parser's own limit (20, with the commonmark preset) used to drop
+what lay deeper without a word: ten lists in lists."""
 
 
 def _make_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    # The parser drops blocks nested past maxNesting: it is kept above SHOWN_LEVELS, so that
+    # anything nested too deeply is reported before any of it could be dropped.
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
+                                   "maxNesting": SHOWN_LEVELS + 10})
     md.enable(["table", "strikethrough"])
     # Every link target is checked by the reference resolver and rewritten when rendered.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
@@ -40,6 +49,14 @@ def parse_letter(text: str, kinds: Sequence[KindSpec], auto: bool) -> \
     env: dict[str, Any] = {"letter": {"kinds": kinds, "auto": auto}}
     tokens = _MD.parse(text, env)
     return tokens, env["structure"]
+
+
+def too_deep(tokens: Sequence[Token]) -> int | None:
+    """The 0-based line of the first block nested SHOWN_LEVELS deep or more, if any."""
+    for token in tokens:
+        if token.level >= SHOWN_LEVELS and token.map:
+            return token.map[0]
+    return None
 
 
 def _links(tokens: Sequence[Token]) -> tuple[tuple[str, int], ...]:
@@ -97,6 +114,14 @@ class _Holes:
         return f"{HOLE}{self.side}{anchor}{HOLE}"
 
 
+_TEXT_TOKENS = frozenset({"inline", "code_block", "fence"})
+
+
+def _block_text(token: Token) -> str:
+    """The words of a block's text, or of a block of code (a note may be only code)."""
+    return plain_text(token) if token.type == "inline" else " ".join(token.content.split())
+
+
 def prepare(tokens: Sequence[Token]) -> Prepared:
     """Render tokens once; the page fills in links and notes later (see `fill`)."""
     hrefs: list[str] = []
@@ -107,7 +132,7 @@ def prepare(tokens: Sequence[Token]) -> Prepared:
 
     env = {"href": hole, "before": _Holes("B"), "after": _Holes("A")}
     html: str = _MD.renderer.render(list(tokens), _MD.options, env)
-    text = "\n".join(plain_text(t) for t in tokens if t.type == "inline")
+    text = "\n".join(_block_text(t) for t in tokens if t.type in _TEXT_TOKENS)
     lead = _first_paragraph(tokens)
     # Most notes are one paragraph: their lead is their text, kept once.
     return Prepared(html, tuple(hrefs), _links(tokens), text, text if lead == text else lead)

@@ -3,16 +3,20 @@ Pagefind once edits pause."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from .publish import lock_folder, remove_abandoned
 from .routes import inside, stamp
 from .search import SEARCH_FOLDER, index_search
 from .write import Content
 
+FOLDER_PREFIX = "tracker-serve-"
+"""The start of the name of each preview's temporary folder."""
 SEARCH_QUIET = 1.0
 """Seconds without a new build before the search index is brought up to date: indexing is
 slow on a large site, and rebuilds while someone is editing come first."""
@@ -22,7 +26,9 @@ class SearchMirror:
     """Keeps a temporary folder a copy of the published pages, with a search index."""
 
     def __init__(self, sources: list[Path]) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="tracker-serve-"))
+        remove_abandoned(Path(tempfile.gettempdir()), FOLDER_PREFIX)  # of killed previews
+        self.folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
+        self.lock = lock_folder(self.folder)
         self.sources = sources
         """Folders a static file may be copied from (never a link out of the site)."""
         self.wanted = threading.Event()
@@ -90,3 +96,6 @@ class SearchMirror:
     def remove(self) -> None:
         """Delete the temporary folder."""
         shutil.rmtree(self.folder, ignore_errors=True)
+        if self.lock is not None:
+            os.close(self.lock)
+            self.lock = None

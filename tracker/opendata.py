@@ -169,13 +169,25 @@ def _pretty(value: object, indent: str, pieces: list[str]) -> None:
         pieces.append(json.dumps(value))
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""How a cell that a spreadsheet would run as a formula starts (OWASP's list, and the
+full-width forms some spreadsheets also read as one)."""
+
+
+def neutralised(cell: str) -> str:
+    """A cell a spreadsheet shows as text: one that would start a formula gets a leading
+    apostrophe, as OWASP recommends for CSV injection (a date or plain word is unchanged)."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
 def csv_pieces(header: tuple[str, ...], rows: Iterable[list[str]]) -> Iterator[bytes]:
-    """CSV text in UTF-8, a few hundred rows at a time: a national site has a million steps."""
+    """CSV text in UTF-8, a few hundred rows at a time (a national site has a million
+    steps), every cell quoted as CSV needs and neutralised as a spreadsheet needs."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for count, row in enumerate(rows, start=1):
-        writer.writerow(row)
+        writer.writerow([neutralised(cell) for cell in row])
         if count % 512 == 0:
             yield out.getvalue().encode("utf-8")
             out.seek(0)

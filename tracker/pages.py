@@ -331,14 +331,16 @@ def search_page(ctx: Context) -> Page:
 
 
 def not_found_page(ctx: Context) -> Page:
-    """The 404 page is served at any address, so its links are absolute."""
+    """The 404 page is served at any address, so its links start from the host's root
+    (the path of `base_url`): they work on any host that publishes the site at that path,
+    the preview included."""
     base = ctx.base_url
     view = ListView(Html(""), letters=(), records=(), updates=())
     page_frame = frame(ctx, urls.NOT_FOUND, "Page not found")
-    nav = tuple((Link(link.text, urls.absolute(base, link.href)), False)
+    nav = tuple((Link(link.text, urls.rooted(base, link.href)), False)
                 for link, _ in page_frame.nav)
-    return Page("404.html", replace(page_frame, nav=nav, home=base,
-                                    stylesheet=urls.absolute(base, urls.STYLESHEET)), view)
+    return Page("404.html", replace(page_frame, nav=nav, home=urls.rooted(base, urls.HOME),
+                                    stylesheet=urls.rooted(base, urls.STYLESHEET)), view)
 
 
 def plain_page(ctx: Context, item: PlainPage) -> Page:

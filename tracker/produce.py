@@ -14,7 +14,7 @@ import jinja2
 
 from .errors import Problem
 from .page_groups import PageMaker
-from .render import page_pieces, template_problem
+from .render import TemplateClock, page_pieces, template_problem
 from .workers import share
 from .write import Content, Streamed, write_file
 
@@ -41,6 +41,7 @@ def produce(
     *,
     jobs: int = 1,
     whole_site: int = 0,
+    clock: TemplateClock | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Produced:
     """Make every page and feed, and write each into `folder`, across `jobs` processes,
@@ -49,24 +50,31 @@ def produce(
     reading them in the presence of one would copy most of the model's memory.
 
     The same files are written whatever `jobs` is. A template error is reported once, with
-    its template and line."""
+    its template and line; the `clock` stops a template that loops for ever."""
+    clock = clock or TemplateClock()
     templates: dict[str, jinja2.Template] = {}
     for name in env.list_templates(extensions=["html"]):
         with contextlib.suppress(jinja2.TemplateError):  # reported when a page uses it
             templates[name] = env.get_template(name)
 
     def make(index: int) -> tuple[str, Problem | None]:
+        template = ""
         try:
             content: Content
             if index < len(pages):
                 page = pages[index]()
-                path, content = page.frame.path, Streamed(partial(page_pieces, env, page, templates))
+                template = page.template
+                path = page.frame.path
+                content = Streamed(partial(page_pieces, env, page, templates, clock))
             else:
                 path, build = feeds[index - len(pages)]
                 content = build()
             write_file(folder, path, content)
-        except jinja2.TemplateError as exc:  # the build is abandoned, this file with it
-            return "", template_problem(root, exc)
+        except Exception as exc:  # the build is abandoned, this file with it
+            problem = template_problem(root, exc, template)
+            if problem is None:
+                raise
+            return "", problem
         return path, None
 
     done = Produced()

@@ -7,6 +7,7 @@ from typing import Any
 from .errors import Problem, ProblemError, did_you_mean
 from .fields import Fields
 from .model import Action, Entry, Record, Ref, SiteConfig
+from .names import is_slug, slugify
 from .refs import Targets
 from .safeyaml import Pos, YList, YMap
 from .sources import DataFile
@@ -137,7 +138,10 @@ class _RecordReader:
             one = Fields(self.path, item, self.problems, allowed=ACTION_KEYS,
                          required=("id", "title", "timeline"))
             action_id = one.text("id")
-            if action_id and action_id in seen:
+            if action_id and not is_slug(action_id.lower()):
+                one.error(one.at("id"), f"sub-action id '{action_id}' may only use letters, "
+                          "digits and hyphens", f"for example '{slugify(action_id) or 'step-1'}'")
+            elif action_id and action_id in seen:
                 one.error(one.at("id"), f"sub-action id '{action_id}' is used twice",
                           "give each sub-action its own id")
             seen.add(action_id or "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import mimetypes
 from collections.abc import Iterable
 from pathlib import Path
@@ -56,3 +57,33 @@ def inside(path: Path, folders: Iterable[Path]) -> Path | None:
     if real.is_file() and any(real.is_relative_to(f.resolve()) for f in folders):
         return real
     return None
+
+
+LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
+WILDCARDS = ("0.0.0.0", "::", "")
+
+
+def host_allowed(header: str | None, listening: str, port: int) -> bool:
+    """Whether a request's Host header names this preview: 127.0.0.1, localhost, [::1] or
+    the address it listens on, with its port. A page on another site that a browser was
+    tricked into sending here (DNS rebinding) names that site instead, and is refused.
+    Listening on every address, any address written as numbers is accepted too: only a
+    name can be rebound. A request with no Host at all (HTTP/1.0, a tool, never a browser)
+    is answered."""
+    if header is None:
+        return True
+    name, colon, given = header.strip().lower().rpartition(":")
+    if not colon or name.endswith(":") or not given.isdigit():  # no port, or a bare IPv6
+        name, given = header.strip().lower(), "80"
+    if int(given) != port:
+        return False
+    own = f"[{listening}]" if ":" in listening else listening
+    if name in LOCAL_NAMES or name == own.lower():
+        return True
+    if listening in WILDCARDS:
+        try:
+            ipaddress.ip_address(name[1:-1] if name.startswith("[") else name)
+        except ValueError:
+            return False
+        return True
+    return False

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem, ProblemError
+from .names import describe, forbidden_at
 
 MAX_DEPTH = 32
 """YAML nested deeper than this is refused."""
@@ -173,7 +174,19 @@ class _Converter:
                 items.append(self.convert(child))
                 items.item_pos.append(self._value_pos(child))
             return items
-        return self._scalar(node)
+        value = self._scalar(node)
+        if isinstance(value, str):
+            self._refuse_forbidden(value, pos)
+        return value
+
+    def _refuse_forbidden(self, text: str, pos: Pos) -> None:
+        """Control and direction characters are refused in a file's text (see `sources`);
+        here, those written as escapes in quotes ("\\e", "\\0", "\\u202e")."""
+        at = forbidden_at(text)
+        if at is not None:
+            raise located_error(self.path, pos,
+                                f"this text holds {describe(text[at])[0]}, written as an escape",
+                                "remove that escape from the quoted text: no page can show it")
 
     def _mapping(self, node: yaml.MappingNode, pos: Pos) -> YMap:
         mapping = YMap(pos, self.lines)
@@ -185,6 +198,7 @@ class _Converter:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise located_error(self.path, key_pos, "a key must be a plain word")
             key = str(key_node.value)
+            self._refuse_forbidden(key, key_pos)
             if key in mapping:
                 raise located_error(
                     self.path, key_pos, f"'{key}' is given twice in this block",
@@ -267,8 +281,7 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Any:
         column = at - (text.rfind("\n", 0, at) + 1) + 1
         raise located_error(
             path, Pos(line, column),
-            f"this file contains a control character (#x{code:04X}), "
-            "which YAML does not allow",
+            f"this file contains a character that YAML does not allow (U+{code:04X})",
             "delete it: it is invisible in most editors, so retype the text around it",
         ) from None
     except yaml.YAMLError as exc:

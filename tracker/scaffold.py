@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tempfile
-import unicodedata
+import secrets
 from pathlib import Path
 
 from .config import read_config
-from .documents import SLUG
 from .errors import Problem
+from .names import SLUG_HINT, is_slug, slugify
 from .sources import read_config as read_site_yml
 
 
@@ -33,12 +32,21 @@ class ArgumentError(ValueError):
 
 
 def write_source(path: Path, text: str, *, force: bool = False) -> None:
-    """Write a new source file whole or not at all; refuse to replace one unless `force`."""
+    """Write a new source file whole or not at all; refuse to replace one unless `force`.
+    A new file gets the permissions the user's umask gives (as an editor's would); a
+    replaced one keeps its own."""
     if path.exists() and not force:
         raise ExistsError(str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        kept: int | None = path.stat().st_mode & 0o7777
+    except OSError:
+        kept = None
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"  # litter to readers
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # less the umask
+    try:
+        if kept is not None:
+            os.fchmod(handle, kept)
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
         if force:
@@ -53,23 +61,15 @@ def write_source(path: Path, text: str, *, force: bool = False) -> None:
 
 # Names and references given on the command line -----------------------------------------
 
-SLUG_HINT = "use lower-case letters, digits and hyphens only"
 POINT_REF = re.compile(r"letter:(?P<slug>[^#]*)#(?P<point>[^#]*)")
 POINT_ID = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 MAX_SLUG = 60
 """Update file names are cut at a word boundary to stay this short (without `.md`)."""
 
 
-def slugify(text: str) -> str:
-    """'Children’s views: a poll!' → 'childrens-views-a-poll' (accents dropped)."""
-    text = re.sub(r"['’]", "", text)  # "children's" → "childrens", not "children-s"
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
-
-
 def check_slug(text: str, what: str) -> str:
     """`text` when it is a valid file name (slug), else ArgumentError with a suggestion."""
-    if SLUG.fullmatch(text):
+    if is_slug(text):
         return text
     fixed = slugify(text)
     hint = f"{SLUG_HINT}, for example '{fixed}'" if fixed else SLUG_HINT

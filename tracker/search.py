@@ -12,6 +12,7 @@ from pathlib import Path
 from . import urls
 from .errors import Problem
 from .model import Site
+from .workers import die_with_parent
 
 SEARCH_FOLDER = "pagefind/"
 
@@ -68,10 +69,15 @@ def indexing(folder: Path, *, background: bool = False) -> Iterator[None]:
     (never pages: it reads them once, as it starts); when the block ends the index is whole.
     In the `background` (the preview), at the lowest CPU priority, so that rebuilds come
     first."""
-    process = subprocess.Popen(
-        pagefind_command(folder), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        preexec_fn=(lambda: os.nice(19)) if background else None,  # noqa: PLW1509
-    )
+    parent = os.getpid()
+
+    def prepare() -> None:  # in Pagefind's process, before it starts
+        die_with_parent(parent)
+        if background:
+            os.nice(19)
+
+    process = subprocess.Popen(pagefind_command(folder), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, preexec_fn=prepare)  # noqa: PLW1509
     try:
         yield
     except BaseException:

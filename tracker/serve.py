@@ -31,9 +31,9 @@ from . import overlay
 from .errors import Problem
 from .incremental import Incremental, Snapshot
 from .mirror import SearchMirror
-from .render import default_theme
-from .routes import content_type, inside, output_path, split_target
+from .routes import content_type, host_allowed, inside, output_path, split_target
 from .search import SEARCH_FOLDER
+from .theme import default_theme
 from .urls import NOT_FOUND
 from .watch import Watcher
 from .write import whole
@@ -52,6 +52,10 @@ save (write, then rename) to land as one change, short enough to feel instant.""
 SETTLE = 0.005
 """Seconds of quiet before rebuilding once every file written has been closed or renamed
 into place: the save is complete, and the preview should not wait for more."""
+
+
+NOT_OURS = b"This preview answers only to its own address, such as http://127.0.0.1:PORT/.\n"
+"""The answer to a request for another host name (a page on another site reaching it)."""
 
 
 class ServeError(Exception):
@@ -76,7 +80,6 @@ class Preview:
                  today: dt.date | None = None, *, polling: bool = False,
                  on_build: Callable[[Published, float], None] | None = None) -> None:
         self.root = root.resolve()
-        self.builder = Incremental(self.root, today or dt.date.today())
         self.on_build = on_build
         self.sources = [self.root / "static", self.root / "themes", default_theme() / "static"]
         self._changed = threading.Condition()
@@ -84,7 +87,11 @@ class Preview:
         self._closing = False
         self._threads: list[threading.Thread] = []
         self.server = _bind(host, port, self)  # first: a port in use leaves nothing behind
-        self.url = _url(host, self.server.server_address[1])
+        self.host, self.port = host, int(self.server.server_address[1])
+        self.url = _url(host, self.port)
+        # Built for its own address, as a published site is for its own: canonical links,
+        # feeds and the 404 page (served at any address) work in the preview.
+        self.builder = Incremental(self.root, today or dt.date.today(), base_url=self.url)
         self.mirror = SearchMirror(self.sources)
         self.folder = self.mirror.folder
         try:
@@ -174,6 +181,7 @@ class Preview:
             self._closing = True
             self._changed.notify_all()
         self.mirror.close()
+        self.builder.clock.stop_all()  # a template looping for ever holds the watcher's thread
         with contextlib.suppress(Exception):
             self.watcher.stop()
         if self._threads:
@@ -256,6 +264,9 @@ class _Handler(BaseHTTPRequestHandler):
         state = preview.state  # read once: one complete build for the whole request
         route = split_target(self.path)[0]
         with contextlib.suppress(ConnectionError, TimeoutError):
+            if not host_allowed(self.headers.get("Host"), preview.host, preview.port):
+                return self._send(HTTPStatus.FORBIDDEN, NOT_OURS, "text/plain; charset=utf-8",
+                                  body)
             if route == overlay.EVENTS and body:
                 return self._events(preview, state.version)
             if route == overlay.STATUS:

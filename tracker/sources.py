@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, ProblemError
+from .names import describe, forbidden_at, is_hidden, is_litter, leads_out, usable_name
 from .safeyaml import Pos, Unread, YMap, load_yaml, located_error
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -137,7 +138,14 @@ def decode(data: bytes, path: str) -> str:
             path, Pos(line, column), f"this file is not UTF-8 text (byte 0x{data[exc.start]:02X})",
             "save the file as UTF-8 in your editor ('Save as' > encoding: UTF-8)",
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    at = forbidden_at(text)
+    if at is not None:
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        message, hint = describe(text[at])
+        raise located_error(path, Pos(line, column), f"this file contains {message}", hint)
+    return text
 
 
 def read_text(root: Path, path: str, lean: bool = False) -> tuple[str, OnDisk | None]:
@@ -184,26 +192,46 @@ def split_front_matter(text: str, path: str) -> tuple[YMap, str, int]:
     return meta, "\n".join(lines[index + 1:]), index + 2
 
 
-_IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".bak")
+def _link_out(rel: str) -> Problem:
+    return Problem(rel, 1, 1, "warning", "ignored: this link points outside the site folder",
+                   "copy the file into the site instead of linking to it")
 
 
-def _is_editor_litter(name: str) -> bool:
-    return name.startswith((".", "#")) or name.endswith(_IGNORED_SUFFIXES) or name == "4913"
+def _bad_name(rel: str, name: str) -> Problem | None:
+    """The problem with a file or folder name that cannot be published, if any."""
+    if usable_name(name):
+        return None
+    at = forbidden_at(name, name=True)
+    if at is not None:
+        message, hint = describe(name[at])
+        return Problem(rel, 1, 1, "error", f"this file name contains {message}",
+                       "rename it: " + hint.split(": ", 1)[-1])
+    return Problem(rel, 1, 1, "error", "this file name cannot be used on this system",
+                   "rename it with letters, digits and hyphens")
 
 
 def _listing(root: Path, folder: str, suffix: str, problems: list[Problem]) -> list[str]:
-    """Sorted relative paths of `folder/*suffix`; other files there are reported."""
+    """Sorted relative paths of `folder/*suffix`; other files there are reported, and so are
+    links that lead out of the site."""
     base = root / folder
-    if not base.is_dir():
+    if not base.is_dir() or leads_out(base, root.resolve()):
+        if base.is_symlink():
+            problems.append(_link_out(folder))
         return []
     found = []
     with os.scandir(base) as scan:
         entries = sorted(scan, key=lambda e: e.name)
+    inside = root.resolve()
     for entry in entries:
         rel = f"{folder}/{entry.name}"
-        if _is_editor_litter(entry.name) or entry.is_dir():
+        if is_hidden(entry.name) or is_litter(entry.name) or entry.is_dir():
             continue
-        if entry.name.endswith(suffix):
+        bad = _bad_name(rel, entry.name)
+        if bad:
+            problems.append(bad)
+        elif entry.is_symlink() and leads_out(Path(entry.path), inside):
+            problems.append(_link_out(rel))
+        elif entry.name.endswith(suffix):
             found.append(rel)
         else:
             problems.append(Problem(
@@ -322,28 +350,47 @@ def _read_folder(root: Path, folder: str, suffix: str, reader: Callable[[Path, s
     return kept[0]
 
 
-def _walk_files(root: Path, folder: str, problems: list[Problem]) -> list[str]:
-    """Files under `folder`, sorted; links that lead out of the site are left out."""
-    base = root / folder
-    if not base.is_dir():
-        return []
-    inside = root.resolve()
-    found = []
-    for path in base.rglob("*"):
-        rel = path.relative_to(base)
-        if any(_is_editor_litter(part) for part in rel.parts) or not path.is_file():
-            continue
-        if not path.resolve().is_relative_to(inside):
-            problems.append(Problem(f"{folder}/{rel.as_posix()}", 1, 1, "warning",
-                                    "ignored: this link points outside the site folder",
-                                    "copy the file into the site instead of linking to it"))
-            continue
-        found.append(rel.as_posix())
+def walk_files(base: Path, inside: Path, shown: str, problems: list[Problem]) -> list[str]:
+    """Every file under `base` (a site's `static/`, a theme's folder), as sorted paths
+    relative to it, hidden ones too (`.well-known/`); litter is left out, and so (with a
+    warning) is any link, to a file or a folder, that leads outside `inside` (resolved). Names
+    that cannot be published are errors. Problems name files as `shown` + their path."""
+    found: list[str] = []
+    seen: set[Path] = set()
+
+    def visit(folder: Path, rel: str) -> None:
+        real = folder.resolve()
+        if real in seen:  # a link back to a folder already walked
+            return
+        seen.add(real)
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+        for entry in entries:
+            path = rel + entry.name
+            if is_litter(entry.name):
+                continue
+            bad = _bad_name(shown + path, entry.name)
+            if bad:
+                problems.append(bad)
+            elif entry.is_symlink() and leads_out(Path(entry.path), inside):
+                problems.append(_link_out(shown + path))
+            elif entry.is_dir():
+                visit(Path(entry.path), path + "/")
+            elif entry.is_file():
+                found.append(path)
+
+    if base.is_dir() and not leads_out(base, inside):
+        visit(base, "")
     return sorted(found)
 
 
 def read_config(root: Path, problems: list[Problem], cache: FileCache | None = None) -> YMap:
     """site.yml as a mapping; an empty `Unread` mapping (and a problem) when it cannot be read."""
+    if (root / "site.yml").is_symlink() and leads_out(root / "site.yml", root.resolve()):
+        problems.append(Problem("site.yml", 1, 1, "error",
+                                "site.yml is a link to a file outside the site folder",
+                                "copy the file into the site instead of linking to it"))
+        return Unread(Pos(1, 1))
     if not (root / "site.yml").is_file():
         problems.append(Problem(
             "site.yml", 1, 1, "error", "there is no site.yml in this folder",
@@ -370,15 +417,29 @@ def _config_yaml(root: Path, rel: str) -> Any:
         return exc.problem
 
 
+def _themes(root: Path, problems: list[Problem]) -> tuple[str, ...]:
+    """The names of the site's own themes: folders of `themes/` (never a link out)."""
+    folder, inside = root / "themes", root.resolve()
+    if not folder.is_dir():
+        return ()
+    names = []
+    for path in sorted(folder.iterdir()):
+        if is_hidden(path.name) or is_litter(path.name) or not path.is_dir():
+            continue
+        if leads_out(path, inside):
+            problems.append(_link_out(f"themes/{path.name}"))
+        else:
+            names.append(path.name)
+    return tuple(names)
+
+
 def read_site(root: Path, cache: FileCache | None = None) -> tuple[RawSite, list[Problem]]:
     """Read every source file of the site at `root`, in a stable order; with a `cache`,
     only files that changed since the last read are read again. Without one (a one-off
     build or check), the files of a folder of more than LEAN_FROM are kept lean."""
     problems: list[Problem] = []
     config = read_config(root, problems, cache)
-    themes_dir = root / "themes"
-    themes = tuple(sorted(p.name for p in themes_dir.iterdir() if p.is_dir())) \
-        if themes_dir.is_dir() else ()
+    themes = _themes(root, problems)
     unreadable: list[str] = []
     rest = (problems, unreadable, cache)
     raw = RawSite(
@@ -387,7 +448,7 @@ def read_site(root: Path, cache: FileCache | None = None) -> tuple[RawSite, list
         updates=_read_folder(root, "content/updates", ".md", read_document, *rest),
         pages=_read_folder(root, "content/pages", ".md", read_document, *rest),
         records=_read_folder(root, "content/actions", ".yml", read_data_file, *rest),
-        static_files=tuple(_walk_files(root, "static", problems)),
+        static_files=tuple(walk_files(root / "static", root.resolve(), "static/", problems)),
         themes=themes,
         unreadable=tuple(unreadable),
     )

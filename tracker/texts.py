@@ -21,14 +21,28 @@ _MARKDOWN_INSIDE = re.compile(r"[^ \S]|[\\`*_~\[\]<&\x00-\x1f]")
 inside a line: escapes, code, emphasis, strikethrough, links, autolinks, entities."""
 
 
-def parse_markup(source: str) -> Markup:
-    """Markdown parsed, its references not yet resolved."""
+def parse_markup(source: str, path: str, start: Pos, problems: list[Problem]) -> Markup:
+    """Markdown parsed, its references not yet resolved; text nested too deeply to be shown
+    is reported at its line (the text starts at `start` in the file at `path`)."""
     if source[:1].isalpha() and not source[-1].isspace() and not _MARKDOWN_INSIDE.search(source):
         # One line of words with no Markdown in it, as most notes are: one paragraph,
         # rendered as the parser would, at a tenth of the cost.
         text = " ".join(source.split())
         return Markup((), Markup.pack(f"<p>{escape_html(source)}</p>\n"), text=text, lead=text)
-    return prepared_markup(source, markup.parse(source))
+    tokens = markup.parse(source)
+    report_nesting(tokens, path, start, problems)
+    return prepared_markup(source, tokens)
+
+
+def report_nesting(tokens: Sequence[Token], path: str, start: Pos,
+                   problems: list[Problem]) -> None:
+    """A problem where text is nested too deeply to be shown, if it is anywhere."""
+    line = markup.too_deep(tokens)
+    if line is not None:
+        problems.append(Problem(
+            path, start.line + line, 1, "error",
+            "this text is nested too deeply to be shown (lists in lists, or quotes in quotes)",
+            "use fewer levels: indent less, or start fewer lines with '>'"))
 
 
 def prepared_markup(source: str, tokens: Sequence[Token]) -> Markup:
@@ -112,7 +126,7 @@ def markdown_field(
         problems.append(Problem(path, pos.line, pos.column, "error",
                                 f"'{key}' must be text", "put the text in quotes"))
         return None
-    return resolve_links(parse_markup(value), path, pos, targets, problems,
+    return resolve_links(parse_markup(value, path, pos, problems), path, pos, targets, problems,
                          file_lines=mapping.lines, end=mapping.value_end.get(key))
 
 

@@ -8,7 +8,7 @@ made only for feeds, the sitemap and canonical links.
 from __future__ import annotations
 
 import posixpath
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from .model import Ref
 
@@ -110,3 +110,10 @@ def absolute(base_url: str, path: str) -> str:
     if target.endswith("index.html"):
         target = target[: -len("index.html")]
     return base_url + target + hash_ + fragment
+
+
+def rooted(base_url: str, path: str) -> str:
+    """An output path as a link from the root of the host the site is published on
+    (`/tracker/letters/`): it works from a page served at any address, on any host that
+    publishes the site at the same path."""
+    return absolute(urlsplit(base_url).path or "/", path)

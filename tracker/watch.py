@@ -25,9 +25,9 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
+from .names import is_hidden, is_litter
+
 _SOURCES = MappingProxyType({"content": "content", "static": "static", "themes": "theme"})
-_LITTER_SUFFIXES = (".swp", ".swx", ".swo", "~", ".bak", ".tmp")
-_LITTER_NAMES = frozenset({"4913", ".DS_Store"})
 # created/modified/deleted/moved, plus a file closed after writing and a file touched
 # (metadata change): both mean "the content may be new now".
 _COUNTED_EVENTS = frozenset({"created", "modified", "deleted", "moved", "closed", "attrib"})
@@ -37,27 +37,19 @@ _POLL_INTERVAL = 0.5
 _OBSERVER_TIMEOUT = 0.2  # how long observer threads block between checks for stop()
 
 
-def _is_litter(name: str) -> bool:
-    """Whether a single path part is editor or OS litter, or hidden."""
-    return (
-        name in _LITTER_NAMES
-        or name.startswith(".")
-        or name.endswith(_LITTER_SUFFIXES)
-        or (len(name) > 1 and name.startswith("#") and name.endswith("#"))
-    )
-
-
 def classify(relpath: str) -> str | None:
     """What a changed path (relative to the site folder, forward slashes) is.
 
     'config' for site.yml, 'content' for anything under content/, 'static' under static/,
-    'theme' under themes/; None for anything else, and for editor litter anywhere:
-    swap and backup files (*.swp, *.swx, *.swo, *~, *.bak, *.tmp), vim's probe file 4913,
-    Emacs lock and autosave files (.#name, #name#), .DS_Store, and any path with a part
-    starting with '.' (hidden files and folders, .git).
+    'theme' under themes/; None for anything else, and for editor litter anywhere (the
+    site's one rule, `names.is_litter`: swap, backup and lock files, .DS_Store, .git), and
+    for hidden files and folders (a part starting with '.', as an editor's temporary file
+    does) but under static/, where `.well-known/` is published.
     """
     parts = PurePosixPath(relpath).parts
-    if not parts or relpath.startswith("/") or any(_is_litter(part) for part in parts):
+    if not parts or relpath.startswith("/") or any(is_litter(part) for part in parts):
+        return None
+    if parts[0] != "static" and any(is_hidden(part) for part in parts):
         return None
     if parts == ("site.yml",):
         return "config"

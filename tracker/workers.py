@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import sys
 import traceback
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
@@ -72,8 +74,8 @@ def _round(task: Callable[[int], R], spans: list[range], jobs: int) -> Iterator[
     try:
         for number in range(1, jobs):
             receiving, sending = context.Pipe(duplex=False)
-            helper = context.Process(target=_help, args=(task, spans[number::jobs], sending),
-                                     daemon=True)
+            helper = context.Process(target=_help, daemon=True,
+                                     args=(task, spans[number::jobs], sending, os.getpid()))
             helper.start()
             sending.close()
             helpers.append((helper, receiving))
@@ -89,7 +91,23 @@ def _round(task: Callable[[int], R], spans: list[range], jobs: int) -> Iterator[
             helper.join()
 
 
-def _help(task: Callable[[int], Any], spans: list[range], sending: Connection) -> None:
+def die_with_parent(parent: int) -> None:
+    """In a process that `parent` started (before it runs anything): be killed when the
+    parent dies, however it dies, rather than go on writing into a build that nobody will
+    finish; and take SIGTERM as its default, not as the build's own handler."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
+def _help(task: Callable[[int], Any], spans: list[range], sending: Connection,
+          parent: int) -> None:
+    die_with_parent(parent)
     try:
         for span in spans:
             sending.send((True, [task(index) for index in span]))

@@ -1,17 +1,14 @@
-"""Atomic, contained output: everything is written to a folder beside the output, which then
-replaces the old output in one step. Paths that escape it, or are claimed twice, are refused."""
+"""Contained output: the files of a build, written into the folder it is made in (see
+`publish`). Paths that escape it, or are claimed twice, are refused."""
 
 from __future__ import annotations
 
-import os
 import posixpath
 import shutil
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from .errors import Problem
 
@@ -41,19 +38,21 @@ def whole(content: Content) -> bytes | Path:
 
 @lru_cache(maxsize=1 << 16)  # the preview checks the same paths on every rebuild
 def unsafe_path(path: str) -> bool:
-    """True when an output path is absolute, empty or climbs out of the output folder."""
+    """True when an output path is absolute, empty or climbs out of the output folder, on
+    this system: `a:b.pdf` is a plain name here, a drive elsewhere."""
     normal = posixpath.normpath(path)
+    native = PurePath(path)
     return (not path or path.startswith("/") or "\\" in path or normal.startswith("..")
-            or normal != path or ":" in path.split("/", 1)[0])
+            or normal != path or native.is_absolute() or bool(native.drive))
 
 
 def collect(
-    sources: list[tuple[str, Mapping[str, Content]]], reserved: tuple[str, ...] = (),
+    sources: list[tuple[str, Mapping[str, Content]]], reserved: Mapping[str, str] | None = None,
     page_address: Callable[[str], bool] = lambda path: False,
 ) -> tuple[dict[str, Content], list[Problem]]:
-    """Merge named groups of output files, refusing unsafe paths, double claims, folders
-    `reserved` for files written later (the search index), and files of any group but the
-    first (the pages) at a `page_address`.
+    """Merge named groups of output files, refusing unsafe paths, double claims, paths
+    starting with a name `reserved` for what uses it (the search index, tracker's own
+    records), and files of any group but the first (the pages) at a `page_address`.
 
     A group named after a source folder ('static/') has its problems reported at the file
     it copies; others at the output path."""
@@ -65,9 +64,10 @@ def collect(
             message, hint = "", ""
             if unsafe_path(path):
                 message = f"refusing to write '{path}' outside the output folder"
-            elif path.startswith(reserved):
-                message = f"'{path}' is in a folder the search index uses"
-                hint = "move it to another folder"
+            elif user := next((u for start, u in (reserved or {}).items()
+                               if path.startswith(start)), None):
+                message = f"'{path}' is a name kept for {user}"
+                hint = "move it to another folder, or rename it"
             elif group != sources[0][0] and page_address(path):
                 message = f"'{path}' is where the page of a letter, record or update goes"
                 hint = "move it to another folder"
@@ -80,29 +80,6 @@ def collect(
                 continue
             problems.append(Problem(where, 1, 1, "error", message, hint))
     return files, problems
-
-
-class Abandon(Exception):
-    """Raised inside `staged` to drop what was written and leave the output as it was."""
-
-
-@contextmanager
-def staged(out: Path) -> Iterator[Path]:
-    """A fresh folder beside `out` to write into, swapped in for `out` when the block ends.
-
-    If the block fails (or raises `Abandon`), the folder is removed and `out` is left as it
-    was; `Abandon` goes no further."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
-        yield staging
-        _swap(staging, out)
-    except Abandon:
-        shutil.rmtree(staging, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 def write_file(folder: Path, path: str, content: Content) -> None:
@@ -125,20 +102,3 @@ def _put(target: Path, content: Content) -> None:
                 file.write(piece)
         else:
             file.write(content)
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Put `staging` where `out` is, keeping the old output until the new one is in place."""
-    os.chmod(staging, 0o755)
-    if not out.exists():
-        os.replace(staging, out)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    os.rmdir(old)
-    os.replace(out, old)
-    try:
-        os.replace(staging, out)
-    except BaseException:
-        os.replace(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
