@@ -150,7 +150,7 @@ def put_in_place(staging: Path, out: Path) -> None:
 
 
 def _files(folder: Path, rel: str = "") -> Iterator[str]:
-    with os.scandir(folder / rel) as entries:
+    with os.scandir(os.path.join(folder, rel)) as entries:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 yield from _files(folder, f"{rel}{entry.name}/")
@@ -158,25 +158,29 @@ def _files(folder: Path, rel: str = "") -> Iterator[str]:
                 yield rel + entry.name
 
 
+def _listed(folder: str) -> dict[str, bool]:
+    """Each name in `folder` → whether it is a folder (not a link to one); {} if no folder."""
+    try:
+        with os.scandir(folder) as entries:
+            return {entry.name: entry.is_dir(follow_symlinks=False) for entry in entries}
+    except (NotADirectoryError, FileNotFoundError):
+        return {}
+
+
 def _in_the_way(staging: Path, out: Path, old: frozenset[str], rel: str = "") -> Iterator[str]:
     """Paths of the build where `out` holds something tracker did not write (or a link)."""
-    try:
-        with os.scandir(out / rel) as entries:
-            there = {entry.name: entry for entry in entries}
-    except NotADirectoryError:
-        return
-    with os.scandir(staging / rel) as entries:
-        for entry in entries:
-            path, existing = rel + entry.name, there.get(entry.name)
-            if existing is None:
-                continue
-            if existing.is_dir(follow_symlinks=False):
-                if entry.is_dir(follow_symlinks=False):
-                    yield from _in_the_way(staging, out, old, path + "/")
-                elif any(f not in old for f in _files(out, path + "/")):
-                    yield path
-            elif path not in old:
+    there = _listed(os.path.join(out, rel))
+    for name, folder in _listed(os.path.join(staging, rel)).items():
+        path = rel + name
+        if name not in there:
+            continue
+        if there[name]:
+            if folder:
+                yield from _in_the_way(staging, out, old, path + "/")
+            elif any(f not in old for f in _files(out, path + "/")):
                 yield path
+        elif path not in old:
+            yield path
 
 
 def _remove_ours(out: Path, path: str) -> None:
@@ -199,13 +203,13 @@ def _remove_ours(out: Path, path: str) -> None:
 
 def _move(staging: Path, out: Path, rel: str = "") -> None:
     """Move each entry of `staging/rel` to `out/rel`: a folder that is not there yet whole."""
-    for entry in sorted(os.scandir(staging / rel), key=lambda e: e.name):
-        path = rel + entry.name
-        if entry.is_dir(follow_symlinks=False) and (out / path).is_dir() \
-                and not (out / path).is_symlink():
+    there = _listed(os.path.join(out, rel))
+    for name, folder in sorted(_listed(os.path.join(staging, rel)).items()):
+        path = rel + name
+        if folder and there.get(name):
             _move(staging, out, path + "/")
         else:
-            os.replace(staging / path, out / path)
+            os.replace(os.path.join(staging, path), os.path.join(out, path))
 
 
 def _write_manifest(staging: Path, out: Path, files: frozenset[str]) -> None:
