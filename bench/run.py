@@ -28,7 +28,7 @@ import tempfile
 import venv
 from pathlib import Path
 
-from tracker.search import pagefind_command
+from tracker.output.search import pagefind_command
 
 HERE = Path(__file__).resolve().parent
 PEERS = HERE / ".peers"

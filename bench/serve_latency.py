@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate  # noqa: E402
 
-from tracker.serve import Preview  # noqa: E402
+from tracker.preview.serve import Preview  # noqa: E402
 
 
 def next_version(events: Any) -> str:

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from tracker.cli import main
-from tracker.serve import Preview
+from tracker.preview.serve import Preview
 
 MINIMAL_SITE = {
     "site.yml": "title: Test tracker\n",

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from conftest import FULL_SITE, SiteMaker, build, running
 
-from tracker.serve import Preview
+from tracker.preview.serve import Preview
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -148,7 +148,7 @@ def test_open_data_and_feeds_parse(full):
 
 def test_a_site_past_the_sitemap_limit_writes_an_index_and_its_sitemaps(
         make_site, tmp_path, monkeypatch):
-    monkeypatch.setattr("tracker.exports.SITEMAP_LIMIT", 4)
+    monkeypatch.setattr("tracker.site.feeds.SITEMAP_LIMIT", 4)
     out = tmp_path / "out"
     result = build(make_site(FULL_SITE), out)
     assert result.exit_code == 0, result.output
@@ -428,9 +428,9 @@ def test_the_site_feed_has_the_newest_hundred_entries_and_a_record_feed_all(tmp_
 
 def test_a_site_read_lean_builds_the_same_files(make_site, tmp_path, monkeypatch):
     """A national site keeps its files lean while it is checked; what it builds is the same."""
-    from tracker import sources
     from tracker.build import build_site, load_site
-    from tracker.model import Spooled
+    from tracker.content import sources
+    from tracker.scale.spool import Spooled
 
     root = make_site(FULL_SITE)
     today = dt.date(2024, 1, 1)
@@ -457,9 +457,9 @@ def test_a_large_page_is_written_in_pieces_with_the_same_bytes(make_site, tmp_pa
                                                                  monkeypatch):
     """The home page of a national site is 100 MB of HTML: a build writes pages as they are
     rendered, a batch at a time, rather than holding each whole."""
-    from tracker import render, theme
     from tracker.build import build_site, load_site
-    from tracker.page_groups import site_pages
+    from tracker.site import render, theme
+    from tracker.site.plan import site_pages
 
     root = make_site(FULL_SITE)
     today = dt.date(2024, 1, 1)
@@ -471,7 +471,7 @@ def test_a_large_page_is_written_in_pieces_with_the_same_bytes(make_site, tmp_pa
     pieces = list(render.page_pieces(env, home, templates, render.TemplateClock()))
     assert len(pieces) > 10 and all(len(p) < 1200 for p in pieces)
     assert b"".join(pieces) == render.render_page(env, home, templates, render.TemplateClock())
-    from tracker import produce
+    from tracker.output import produce
     kinds = set()
     real_write = produce.write_file
 
@@ -491,9 +491,9 @@ def test_the_lists_of_every_record_and_letter_are_made_as_they_are_written(make_
     """The home page lists every record and the letters page every letter: 250,000 rows
     and 100,000 cards for a national site, about 400 MB held at once. They are made as
     the page is written, a row at a time."""
-    from tracker import pages, render, theme
     from tracker.build import load_site
-    from tracker.page_groups import site_pages
+    from tracker.site import pages, render, theme
+    from tracker.site.plan import site_pages
 
     root = make_site(FULL_SITE)
     today = dt.date(2024, 1, 1)
@@ -519,9 +519,9 @@ def test_the_lists_of_every_record_and_letter_are_made_as_they_are_written(make_
 def test_the_search_page_lists_everything_as_it_is_written(make_site, monkeypatch):
     """Without JavaScript the search page lists every letter, record and update: 350,000
     links for a national site, made as the page is written rather than held at once."""
-    from tracker import pages, render, theme
     from tracker.build import load_site
-    from tracker.page_groups import page_makers
+    from tracker.site import pages, render, theme
+    from tracker.site.plan import page_makers
 
     root = make_site(FULL_SITE)
     today = dt.date(2024, 1, 1)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, build, tree_bytes, write_files
 
-from tracker import workers
 from tracker.build import check_site
+from tracker.scale import lazy, processes
 
 REPO = Path(__file__).resolve().parents[1]
 LETTERS = 150
@@ -36,7 +36,7 @@ def test_any_number_of_jobs_writes_the_same_files(big_site: Path, tmp_path: Path
         result = build(big_site, tmp_path / f"out-{jobs}", "--jobs", str(jobs))
         assert result.exit_code == 0, result.stderr
         trees[jobs] = tree_bytes(tmp_path / f"out-{jobs}")
-    assert len(trees[1]) > 4 * workers.CHUNK, "too few files for the work to be shared out"
+    assert len(trees[1]) > 4 * processes.CHUNK, "too few files for the work to be shared out"
     assert sum(p.startswith("pagefind/") for p in trees[1]) > 10
     assert trees[1] == trees[2] == trees[3]
 
@@ -64,7 +64,7 @@ def test_a_lean_build_shared_across_processes_writes_the_same_files(
         big_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A national site's files are read again from the disk and its letters' HTML kept in a
     spool file, which the processes making pages read through the descriptor they inherit."""
-    from tracker import sources
+    from tracker.content import sources
 
     assert build(big_site, tmp_path / "eager", "--jobs", "1").exit_code == 0
     monkeypatch.setattr(sources, "LEAN_FROM", 0)
@@ -78,18 +78,18 @@ def test_work_is_shared_across_processes_in_order() -> None:
         time.sleep(0.002)  # long enough that both processes are started before the work is done
         return index, os.getpid()
 
-    found = list(workers.share(task, 5 * workers.CHUNK, 3))
-    assert [i for i, _ in found] == list(range(5 * workers.CHUNK))
-    processes = {pid for _, pid in found}
+    found = list(processes.share(task, 5 * processes.CHUNK, 3))
+    assert [i for i, _ in found] == list(range(5 * processes.CHUNK))
+    pids = {pid for _, pid in found}
     # This process does its share beside two forked helpers, rather than wait for them.
-    assert len(processes) == 3 and os.getpid() in processes
+    assert len(pids) == 3 and os.getpid() in pids
 
 
 def test_helpers_are_forked_afresh_for_each_round_of_work() -> None:
     """A helper's copies of the model's memory grow with the work it does: each round has
     new helpers, so that what the old ones copied is given back."""
-    per_round = 2 * workers.ROUND_CHUNKS * workers.CHUNK
-    found = list(workers.share(lambda index: (index, os.getpid()), 3 * per_round, 2))
+    per_round = 2 * processes.ROUND_CHUNKS * processes.CHUNK
+    found = list(processes.share(lambda index: (index, os.getpid()), 3 * per_round, 2))
     assert [i for i, _ in found] == list(range(3 * per_round))
     helpers = [{pid for i, pid in found[start:start + per_round] if pid != os.getpid()}
                for start in range(0, 3 * per_round, per_round)]
@@ -105,9 +105,9 @@ def test_the_pages_that_read_the_whole_site_are_made_while_no_helper_is_alive(
     whose pages read every record between them."""
     import multiprocessing
 
-    from tracker import sources
     from tracker.build import load_site
-    from tracker.page_groups import build_order
+    from tracker.content import sources
+    from tracker.site.plan import build_order
 
     site, _ = load_site(big_site, dt.date(2024, 1, 1))
 
@@ -129,12 +129,12 @@ def test_the_pages_that_read_the_whole_site_are_made_while_no_helper_is_alive(
     def task(index: int) -> tuple[int, int]:
         return os.getpid(), len(multiprocessing.active_children())
 
-    found = list(workers.share(task, 4 * workers.CHUNK, 2, alone=3))
+    found = list(processes.share(task, 4 * processes.CHUNK, 2, alone=3))
     assert found[:3] == [(os.getpid(), 0)] * 3
     assert len({pid for pid, _ in found[3:]}) == 2
 
-    from tracker import produce
     from tracker.build import build_site
+    from tracker.output import produce
 
     alone: list[int] = []
     real = produce.share
@@ -146,13 +146,13 @@ def test_the_pages_that_read_the_whole_site_are_made_while_no_helper_is_alive(
 
 def test_a_failing_helper_is_reported_not_hidden() -> None:
     def task(index: int) -> int:
-        if index == workers.CHUNK + 1 and os.getpid() != parent:
+        if index == processes.CHUNK + 1 and os.getpid() != parent:
             raise ValueError("broken on purpose")
         return index
 
     parent = os.getpid()
     with pytest.raises(RuntimeError, match="(?s)a helper process failed.*broken on purpose"):
-        list(workers.share(task, 4 * workers.CHUNK, 2))
+        list(processes.share(task, 4 * processes.CHUNK, 2))
 
 
 def test_lazy_makers_are_made_when_asked_for_and_chain_in_order() -> None:
@@ -162,20 +162,20 @@ def test_lazy_makers_are_made_when_asked_for_and_chain_in_order() -> None:
         made.append(n)
         return n * 10
 
-    lazy = workers.Lazy([1, 2, 3], make)
-    assert made == [] and len(lazy) == 3
-    chained = workers.Chained([[], lazy, [], [40, 50], workers.Lazy([], make)])
+    deferred = lazy.Lazy([1, 2, 3], make)
+    assert made == [] and len(deferred) == 3
+    chained = lazy.Chained([[], deferred, [], [40, 50], lazy.Lazy([], make)])
     assert len(chained) == 5 and made == []
     assert chained[2] == 30 and made == [3]
     assert list(chained) == [10, 20, 30, 40, 50] and chained[-1] == 50
     assert chained[1:4] == [20, 30, 40]
     with pytest.raises(IndexError):
         chained[5]
-    assert list(workers.Chained([])) == []
+    assert list(lazy.Chained([])) == []
 
 
 def test_a_little_work_stays_in_this_process() -> None:
-    assert {pid for pid in workers.share(lambda i: os.getpid(), 10, 2)} == {os.getpid()}
+    assert {pid for pid in processes.share(lambda i: os.getpid(), 10, 2)} == {os.getpid()}
 
 
 def test_a_template_error_in_a_shared_build_is_reported_once(big_site: Path,

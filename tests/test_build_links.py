@@ -17,7 +17,7 @@ from htmlpage import HtmlPage, Link, html_pages
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker import urls
+from tracker.site import urls
 
 REPO = Path(__file__).resolve().parents[1]
 BASE = "https://example.org/tracker/"

@@ -16,7 +16,7 @@ from conftest import check, lines, run
 
 from tracker import __version__
 from tracker.cli import main
-from tracker.model import long_date
+from tracker.content.model import long_date
 
 REPO = Path(__file__).resolve().parents[1]
 RECORD = "content/actions/data-dashboard.yml"

@@ -351,7 +351,7 @@ def test_reading_yaml_keeps_nothing_of_the_parse():
 
     import yaml
 
-    from tracker.safeyaml import load_yaml
+    from tracker.content.safeyaml import load_yaml
 
     def nodes() -> int:
         gc.collect()
@@ -367,7 +367,7 @@ def test_reading_yaml_keeps_nothing_of_the_parse():
 def test_a_lean_file_reads_again_the_same_mapping_and_places(make_site, tmp_path):
     """A one-off build of a national site keeps only where each file is; what the files give
     back when read again must be exactly what was read, with every place."""
-    from tracker.sources import OnDisk, read_data_file, read_document
+    from tracker.content.sources import OnDisk, read_data_file, read_document
 
     site = make_site()
     record = read_data_file(site, RECORD)
@@ -386,8 +386,8 @@ def test_a_lean_file_reads_again_the_same_mapping_and_places(make_site, tmp_path
 def test_a_lean_file_changed_during_a_build_is_refused_not_mixed(make_site, monkeypatch):
     """A file saved again between the first reading and the second would mix two versions
     (the front matter of one, the words of the other): the build stops with an error."""
-    from tracker import sources
     from tracker.build import check_site
+    from tracker.content import sources
 
     site = make_site({f"content/updates/{UPDATE_NAME}": "---\ntitle: News\ndate: 2024-01-01\n---\nWords.\n"})
     monkeypatch.setattr(sources, "LEAN_FROM", 0)
@@ -418,8 +418,8 @@ def test_a_lean_record_is_read_again_once_its_outline_taken_at_the_first_reading
     parse of 250,000 records cost about 25 seconds)."""
     from collections import Counter
 
-    from tracker import sources
     from tracker.build import check_site
+    from tracker.content import sources
 
     site = make_site()
     monkeypatch.setattr(sources, "LEAN_FROM", 0)

@@ -19,9 +19,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.build import load_site
-from tracker.exports import exports, sitemaps
-from tracker.model import Site
-from tracker.opendata import pretty_json
+from tracker.content.model import Site
+from tracker.site.feeds import exports, sitemaps
+from tracker.site.opendata import pretty_json
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "schema" / "tracker.schema.json").read_text(encoding="utf-8"))
@@ -184,7 +184,7 @@ def test_area_feeds_have_their_record_and_related_updates(rich: Site) -> None:
 def test_making_feeds_leaves_no_cycles_behind(rich: Site) -> None:
     """A build makes its pages and 250,000 record feeds with the cycle collector off: a feed
     that left a reference cycle would keep its memory until the build ends."""
-    from tracker.exports import area_feed
+    from tracker.site.feeds import area_feed
 
     gc.collect()
     gc.disable()
@@ -319,7 +319,7 @@ def test_timeline_csv(rich: Site) -> None:
 
 def test_csv_is_written_in_pieces_that_make_the_same_text() -> None:
     """The open data of a national site is written as it is made, never held whole."""
-    from tracker.opendata import csv_pieces
+    from tracker.site.opendata import csv_pieces
 
     rows = [[str(n), f"a title, with a comma {n}", 'a "quoted" note\non two lines'] for n in range(1300)]
     pieces = list(csv_pieces(("id", "title", "note"), iter(rows)))

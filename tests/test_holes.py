@@ -33,10 +33,10 @@ from conftest import (
 from htmlpage import read_page
 
 from tracker.build import build_site
-from tracker.incremental import Incremental
-from tracker.names import is_slug
-from tracker.render import TemplateClock
-from tracker.serve import Preview
+from tracker.content.folder import is_slug
+from tracker.preview.rebuild import Incremental
+from tracker.preview.serve import Preview
+from tracker.site.render import TemplateClock
 
 DAY = dt.date.fromisoformat(TODAY)
 RECORD = "content/actions/data-dashboard.yml"
@@ -221,7 +221,7 @@ def test_a_template_that_loops_for_ever_is_stopped_at_its_line(tmp_path):
     ("{{ 1 // 0 }}", "template error: ZeroDivisionError: integer division or modulo by zero"),
     ("{% macro down(n) %}{{ down(n + 1) }}{% endmacro %}{{ down(0) }}",
      "template error: RecursionError: maximum recursion depth exceeded"),
-    ("{{ view.nothing_here }}", "template error: 'tracker.pages.ListView object' has no "
+    ("{{ view.nothing_here }}", "template error: 'tracker.site.pages.ListView object' has no "
                                 "attribute 'nothing_here'"),
 ], ids=["raises", "recurses", "undefined"])
 def test_every_template_error_is_reported_at_its_file_and_line(tmp_path, template, message):
@@ -283,14 +283,14 @@ def test_the_preview_stops_at_once_while_a_template_loops(tmp_path):
 def test_a_deleted_template_is_never_served_after_the_preview_sees_it_go(tmp_path, monkeypatch):
     """Saving and deleting a template quickly: the theme's files can look as they did when
     an environment was made, while that environment loaded the template in between."""
-    from tracker import incremental
+    from tracker.preview import rebuild
 
     page = "themes/default/templates/page.html"
     site = write_files(tmp_path / "site", {**MINIMAL_SITE, "content/pages/about.md":
                                            "---\ntitle: About\n---\nText.\n"})
     builder = Incremental(site, DAY)
     builder.rebuild()
-    real = incremental.theme_signature
+    real = rebuild.theme_signature
     saved_after_signature = []
 
     def signature_then_save(root, theme):
@@ -300,9 +300,9 @@ def test_a_deleted_template_is_never_served_after_the_preview_sees_it_go(tmp_pat
                                                           "{% block main %}OVERRIDE{% endblock %}\n"}))
         return found
 
-    monkeypatch.setattr(incremental, "theme_signature", signature_then_save)
+    monkeypatch.setattr(rebuild, "theme_signature", signature_then_save)
     builder.rebuild({page})
-    monkeypatch.setattr(incremental, "theme_signature", real)
+    monkeypatch.setattr(rebuild, "theme_signature", real)
     assert b"OVERRIDE" in builder.current.files["about/index.html"]  # type: ignore[operator]
     (site / page).unlink()
     builder.rebuild({page})
@@ -547,7 +547,7 @@ def test_a_stopped_template_leaves_nothing_behind_in_its_thread(tmp_path):
         import datetime, sys
         from pathlib import Path
         from tracker.build import build_site
-        from tracker.render import TemplateClock
+        from tracker.site.render import TemplateClock
         for out in ("one", "two"):
             result = build_site(Path({str(site)!r}), Path({str(tmp_path)!r}) / out,
                                 datetime.date(2024, 1, 1), search=False, jobs=1,

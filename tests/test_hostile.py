@@ -302,8 +302,8 @@ def test_the_hostile_site_builds_and_its_output_carries_no_markup(served: tuple[
 
 
 def test_hostile_patterns_are_text_and_dangerous_links_are_links() -> None:
-    from tracker.safeyaml import Pos
-    from tracker.texts import parse_markup
+    from tracker.content.safeyaml import Pos
+    from tracker.content.texts import parse_markup
 
     for pattern in TEXT:
         links = parse_markup(pattern, "x.md", Pos(1, 1), []).links

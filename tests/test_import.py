@@ -16,12 +16,12 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import build, check, run
 
-from tracker import importer
+from tracker.authoring import importer
+from tracker.authoring.importer import import_letter
 from tracker.build import load_site
 from tracker.cli import main
-from tracker.importer import import_letter
-from tracker.model import Letter
-from tracker.sources import MAX_FILE_BYTES
+from tracker.content.model import Letter
+from tracker.content.sources import MAX_FILE_BYTES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DACORUM = (FIXTURES / "letter-2009-dacorum-survey.txt").read_text(encoding="utf-8")
@@ -421,7 +421,7 @@ def work_of_import(text: str) -> int:
     """Import `text`, and count the characters that the importer's own code hands to functions
     and string methods. Reading each part once keeps this in proportion to the text; handing
     over the text joined so far for each line makes it grow as the square of the length."""
-    own = {"tracker.importer", "tracker.letter_text"}
+    own = {"tracker.authoring.importer", "tracker.authoring.letter_text"}
     total = 0
 
     def count(frame: FrameType, event: str, arg: Any) -> None:

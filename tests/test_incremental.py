@@ -13,11 +13,11 @@ from conftest import FULL_SITE, SiteMaker, tree_bytes, write_files
 
 from tracker.build import build_site
 from tracker.errors import Problem
-from tracker.incremental import Incremental
-from tracker.memo import Memo
-from tracker.publish import MANIFEST
-from tracker.search import SEARCH_FOLDER
-from tracker.theme import default_theme
+from tracker.output.publish import MANIFEST
+from tracker.output.search import SEARCH_FOLDER
+from tracker.preview.rebuild import Incremental
+from tracker.scale.memo import Memo
+from tracker.site.theme import default_theme
 
 T = TypeVar("T")
 

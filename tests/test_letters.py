@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from tracker import markup
 from tracker.build import load_site
-from tracker.config import DEFAULT_POINTS
-from tracker.markup import KindSpec
-from tracker.model import Letter
-from tracker.safeyaml import Pos
-from tracker.texts import parse_markup
+from tracker.content.config import DEFAULT_POINTS
+from tracker.content.markdown import markup
+from tracker.content.markdown.markup import KindSpec
+from tracker.content.model import Letter
+from tracker.content.safeyaml import Pos
+from tracker.content.texts import parse_markup
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2024, 1, 1)

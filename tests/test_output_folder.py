@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import FULL_SITE, TODAY, build, tree_bytes, write_files
 
-from tracker.publish import MANIFEST, STAGING
+from tracker.output.publish import MANIFEST, STAGING
 
 REPO = Path(__file__).resolve().parents[1]
 

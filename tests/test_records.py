@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.build import load_site
-from tracker.model import Record, Site
+from tracker.content.model import Record, Site
 
 TODAY = dt.date(2024, 1, 1)
 RECORD = "content/actions/data-dashboard.yml"
@@ -421,9 +421,9 @@ _NOTES = st.lists(_NOTE_PIECES, max_size=10).map("".join)
 def test_a_note_of_plain_words_renders_as_the_parser_renders_it(note):
     """Most notes are one line of words, which skip the Markdown parser: whatever the note,
     what is kept (HTML, plain text, lead, links) is what the parser makes of it."""
-    from tracker import markup
-    from tracker.safeyaml import Pos
-    from tracker.texts import parse_markup, prepared_markup
+    from tracker.content.markdown import markup
+    from tracker.content.safeyaml import Pos
+    from tracker.content.texts import parse_markup, prepared_markup
 
     parsed = parse_markup(note, "note.yml", Pos(1, 1), [])
     assert parsed == prepared_markup(note, markup.parse(note))

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from conftest import build, check, lines, run
 
-from tracker.scaffold import slugify, update_slug, yaml_text
+from tracker.authoring.scaffold import slugify, update_slug, yaml_text
 
 REPO = Path(__file__).resolve().parents[1]
 GUIDE = REPO / "docs" / "guide.md"
@@ -358,7 +358,7 @@ def _texts(node: ast.AST, assigned: dict[str, list[ast.expr]]) -> list[list[str]
 def problem_messages() -> list[tuple[str, list[str]]]:
     """(where, the fixed words of the message) for every problem the tracker can report."""
     found = []
-    for path in sorted((REPO / "tracker").glob("*.py")):
+    for path in sorted((REPO / "tracker").rglob("*.py")):
         if path.name in NOT_CHECKS:
             continue
         tree = ast.parse(path.read_text())

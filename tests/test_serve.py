@@ -28,11 +28,11 @@ import pytest
 from conftest import SiteMaker, build, run, running, tree_bytes, write_files
 
 from tracker.build import build_site
-from tracker.incremental import Snapshot
-from tracker.publish import MANIFEST
-from tracker.routes import output_path
-from tracker.search import SEARCH_FOLDER
-from tracker.serve import Preview, serve
+from tracker.output.publish import MANIFEST
+from tracker.output.search import SEARCH_FOLDER
+from tracker.preview.rebuild import Snapshot
+from tracker.preview.routes import output_path
+from tracker.preview.serve import Preview, serve
 
 TODAY = dt.date(2024, 1, 1)
 UPDATE = "content/updates/2023-10-01-news.md"

@@ -20,8 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from conftest import FULL_SITE, write_files
 
-from tracker import serve
-from tracker.serve import Preview
+from tracker.preview import serve
+from tracker.preview.serve import Preview
 
 SECRETS = (b"SECRET-SITE-TOKEN", b"SECRET-RECORD-TOKEN", b"SECRET-OUTSIDE-TOKEN", b"root:x:0:0",
            b"title: Test tracker")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.watch import Watcher, classify
+from tracker.preview.watch import Watcher, classify
 
 CLASSIFY_TABLE = [
     ("site.yml", "config"),
@@ -225,7 +225,7 @@ def test_native_failure_falls_back_to_polling(
     def no_inotify(**_: object) -> None:
         raise OSError(28, "inotify watch limit reached")
 
-    monkeypatch.setattr("tracker.watch.Observer", no_inotify)
+    monkeypatch.setattr("tracker.preview.watch.Observer", no_inotify)
     w = Watcher(site, recorder, debounce=0.05)
     assert w.mode == "native"
     w.start()

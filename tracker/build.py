@@ -10,26 +10,27 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from .assemble import assemble
-from .checks import policy_warnings
+from .content.assemble import assemble
+from .content.checks import policy_warnings
+from .content.model import Site
+from .content.sources import FileCache, read_site
 from .errors import Problem, has_errors
-from .memo import Memo, cached
-from .model import Site
-from .page_groups import build_order
-from .produce import produce
-from .publish import MANIFEST, STAGING, Abandon, check_output, staged
-from .relations import relate
-from .render import TemplateClock
-from .search import (
+from .output.produce import produce
+from .output.publish import MANIFEST, STAGING, Abandon, check_output, staged
+from .output.search import (
     SEARCH_FOLDER,
     SearchIndexError,
     indexing,
     is_searched_page,
     make_folders_in_order,
 )
-from .sources import FileCache, read_site
-from .theme import environment, theme_static
-from .write import WRITTEN, Content, collect, write_file
+from .output.write import collect, write_file
+from .scale.memo import Memo, cached
+from .site.files import WRITTEN, Content
+from .site.plan import build_order
+from .site.relations import relate
+from .site.render import TemplateClock
+from .site.theme import environment, theme_static
 
 
 def load_site(root: Path, today: dt.date, *, drafts: bool = True, cache: FileCache | None = None,
@@ -114,7 +115,7 @@ def build_site(
     Pages and record feeds are made across `jobs` processes and written as they are made;
     the files are the same whatever `jobs` is. The `clock` stops a template that writes
     nothing for too long."""
-    from .exports import area_feed_makers, site_exports, sitemaps
+    from .site.feeds import area_feed_makers, site_exports, sitemaps
 
     check_output(root, out)
     # Beside the output: on the disk the site is written to, where the system's temporary

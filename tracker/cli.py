@@ -14,8 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import Problem, has_errors, sort_problems
-from .names import FORBIDDEN, shown
+from .errors import FORBIDDEN, Problem, has_errors, shown, sort_problems
 
 # The pipeline is imported inside each command, so that `tracker --version` and `--help`
 # start at once.
@@ -107,7 +106,7 @@ def run() -> None:
 def check(site: str, strict: bool, fmt: str, today: str | None) -> None:
     """Check the site's files and report every problem at once."""
     from .build import check_site
-    from .workers import default_jobs
+    from .scale.processes import default_jobs
 
     gc.disable()  # a one-shot run: the model is acyclic, so cycle collection is wasted time
     problems = check_site(Path(site), build_date(today), jobs=default_jobs())
@@ -147,9 +146,9 @@ def build(site: str, out: str | None, drafts: bool, today: str | None, base_url:
     show = not quiet and sys.stderr.isatty()
     started = time.perf_counter()
     from .build import build_site
+    from .output.publish import OutputError
     from .progress import Progress
-    from .publish import OutputError
-    from .workers import default_jobs
+    from .scale.processes import default_jobs
 
     gc.disable()  # reading makes millions of lasting objects: collecting meanwhile is wasted
     # Stopped (SIGTERM, as by a CI runner or `kill`), a build removes what it had made.
@@ -191,8 +190,8 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 @click.option("--today", metavar="DATE", help="The build date (YYYY-MM-DD).")
 def serve(site: str, host: str, port: int, open_browser: bool, today: str | None) -> None:
     """Build the site into a temporary folder, serve it, and rebuild on every change."""
-    from .serve import Published, ServeError
-    from .serve import serve as run_preview
+    from .preview.serve import Published, ServeError
+    from .preview.serve import serve as run_preview
 
     date = build_date(today)
     if host not in LOCAL_HOSTS:
@@ -264,7 +263,7 @@ def new() -> None:
 @click.option("--date", "date", metavar="DATE", help="The update's date (default: today).")
 def new_update_command(title: str, site: str, date: str | None) -> None:
     """Write content/updates/DATE-TITLE-WORDS.md, an update called TITLE."""
-    from .scaffold import ArgumentError, ExistsError, new_update
+    from .authoring.scaffold import ArgumentError, ExistsError, new_update
 
     root = _site_root(site)
     try:
@@ -288,7 +287,13 @@ def new_update_command(title: str, site: str, date: str | None) -> None:
 @SITE_OPTION
 def new_record_command(record_id: str, tracks: tuple[str, ...], site: str) -> None:
     """Write content/actions/ID.yml, a record tracking the given points."""
-    from .scaffold import ArgumentError, ExistsError, check_slug, new_record, parse_point_ref
+    from .authoring.scaffold import (
+        ArgumentError,
+        ExistsError,
+        check_slug,
+        new_record,
+        parse_point_ref,
+    )
 
     root = _site_root(site)
     try:
@@ -315,7 +320,7 @@ def new_record_command(record_id: str, tracks: tuple[str, ...], site: str) -> No
 @SITE_OPTION
 def new_letter_command(slug: str, site: str) -> None:
     """Write content/letters/SLUG.md, an empty letter to fill in and paste the text into."""
-    from .scaffold import ArgumentError, ExistsError, new_letter
+    from .authoring.scaffold import ArgumentError, ExistsError, new_letter
 
     root = _site_root(site)
     try:
@@ -333,8 +338,8 @@ def init(folder: str) -> None:
     """Make a new site in DIR (new or empty), with sample content that builds at once."""
     import shlex
 
-    from .scaffold import NotEmptyError
-    from .starter import init_site
+    from .authoring.scaffold import NotEmptyError
+    from .authoring.starter import init_site
 
     try:
         written = init_site(Path(folder), build_date(None))
@@ -366,13 +371,13 @@ def import_letter(file: str, slug: str | None, site: str, force: bool) -> None:
     keeping every word, and print the front matter it guessed for you to confirm."""
     from typing import NoReturn
 
-    from .config import read_config
-    from .importer import import_letter as imported_from
-    from .importer import slug_from_letter, slug_from_name
-    from .names import is_slug
-    from .scaffold import ExistsError, write_source
-    from .sources import MAX_FILE_BYTES
-    from .sources import read_config as read_site_yml
+    from .authoring.importer import import_letter as imported_from
+    from .authoring.importer import slug_from_letter, slug_from_name
+    from .authoring.scaffold import ExistsError, write_source
+    from .content.config import read_config
+    from .content.folder import is_slug
+    from .content.sources import MAX_FILE_BYTES
+    from .content.sources import read_config as read_site_yml
 
     def refuse(message: str) -> NoReturn:
         click.echo(f"Error: {message}", err=True)

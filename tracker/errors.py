@@ -3,11 +3,33 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from .names import shown
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Control characters (all but tab and line feed) and the bidirectional embeddings,
+overrides and isolates that make text read differently from what it holds."""
+
+
+FORBIDDEN_IN_NAMES = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""In a file or folder name, tab and line feed are forbidden too."""
+
+
+def forbidden_at(text: str, *, name: bool = False) -> int | None:
+    """The index of the first forbidden character in `text` (a file's `name`), if any."""
+    found = (FORBIDDEN_IN_NAMES if name else FORBIDDEN).search(text)
+    return found.start() if found else None
+
+
+def shown(text: str) -> str:
+    """`text` on one line, safe for a terminal or a log: each control or direction character
+    (a line break too) as an escape (`\\x1b`, `\\n`, `\\u202e`), never as itself."""
+    if forbidden_at(text, name=True) is None:
+        return text
+    return FORBIDDEN_IN_NAMES.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+
 
 Severity = Literal["error", "warning"]
 

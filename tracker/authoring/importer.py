@@ -1,0 +1,393 @@
+"""A pasted inspection letter → a letter file (front matter + Markdown), and what was guessed.
+
+Pure: text in, text out. This module finds the letter's parts (letterhead, date, addressee,
+greeting, subject line, body, sign-off), has `letter_text` recover the body's structure,
+and guesses the front matter, saying where each guess came from and naming what it could
+not find. It never invents: a field it cannot find is left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..content.config import DEFAULT_POINTS
+from ..content.folder import slugify
+from ..content.markdown import markup
+from ..content.model import PointKind
+from . import letter_text as lt
+
+MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November"
+         r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)")
+DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({MONTH})\.?,? (\d{{4}})\b")
+SALUTATION = re.compile(rf"\bDear (?:{lt.HONORIFIC} (?:[A-Z]\.? ?)*{lt.NAME}(?: (?:and|&) {lt.HONORIFIC} "
+                        rf"(?:[A-Z]\.? ?)*{lt.NAME})?|Sir or Madam|Sir/Madam|{lt.NAME}),?")
+SIGN_OFF = re.compile(r"\b(?:Yours [Ss]incerely|Yours [Ff]aithfully|Yours [Tt]ruly|"
+                      r"(?:With )?(?:[Kk]ind|[Bb]est) (?:[Rr]egards|[Ww]ishes)),?")
+OPENER = re.compile(
+    r"(?:(?<=\s)|^)(?:Thank you|Following (?:my|our|the|a)\b|I am writing|I write|I visited|"
+    r"We visited|This letter|As you (?:know|are aware)|Further to|On behalf of|Between \d|"
+    r"From \d|During (?:my|our|the)\b|(?:Her|His) Majesty['’]s Inspector|I would like to|"
+    r"In (?:accordance|line) with|Ofsted and the Care Quality Commission|I carried out|"
+    r"We carried out|I undertook)")
+JUDGING = ("monitoring", "revisit")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?\b"
+_PART = rf"{_DAY}(?: {MONTH})?(?: \d{{4}})?"
+VISIT = re.compile(rf"\b(?:[Oo]n|[Bb]etween|[Ff]rom) {_PART}(?:(?:,| and| to| ?[–—-]) ?{_PART})*")
+_NOT_NAME = r"(?!(?:Ofsted|Her|His|Additional|Senior|Lead|CQC|HMI|Inspector)\b)"
+_PERSON = rf"[A-Z][\w'’-]+(?: {_NOT_NAME}[A-Z][\w'’.-]*){{1,3}}"
+_POST = (r"(?:an? )?(?:(?:Her|His) Majesty['’]s Inspector|(?:[A-Z][\w'’]* ){0,2}"
+         r"(?:Inspector|HMI))(?: \(HMI\))?")
+_PAIR = rf"(?P<name>{_PERSON}),? {_POST}"
+CO_INSPECTORS = re.compile(rf"\bwith ({_PERSON},? {_POST}(?:,? (?:and )?{_PERSON},? {_POST})*)")
+KINDS = (("revisit", "revisit"), ("re-visit", "revisit"), ("monitoring", "monitoring"),
+         ("survey", "survey"), ("short inspection", "short-inspection"),
+         ("inspection", "full-inspection"))
+MAX_RANGE = 14
+"""A visit given as a range longer than this many days keeps only its first and last day."""
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A letter turned into a letter file."""
+
+    text: str
+    """The whole file: front matter, then the Markdown body."""
+    guesses: tuple[str, ...]
+    """Each front matter field guessed, with where it came from, for staff to confirm."""
+    missing: tuple[str, ...]
+    """Each field that could not be found, with how to add it."""
+    notes: tuple[str, ...]
+    """What was repaired in the text, and the points found."""
+    date: dt.date | None
+    subject: str
+    title: str
+
+
+@dataclass
+class Parts:
+    """The letter cut into its parts."""
+
+    head: list[lt.Piece] = field(default_factory=list)
+    """Letterhead, date, addressee, greeting and subject line, in order."""
+    body: list[lt.Piece] = field(default_factory=list)
+    tail: list[lt.Piece] = field(default_factory=list)
+    """The sign-off and everything after it."""
+    date: lt.Line | None = None
+    """The line that holds the letter's own date."""
+    addressee: list[str] = field(default_factory=list)
+    subject: lt.Line | None = None
+    """The subject line (the letter's title)."""
+    signatories: list[str] = field(default_factory=list)
+    signed_line: int = 0
+    notes: list[tuple[str, int]] = field(default_factory=list)
+    """What was repaired, and where."""
+
+
+def import_letter(text: str, kinds: Sequence[PointKind] = DEFAULT_POINTS) -> Imported:
+    """The letter file for pasted `text`; the site's point phrases find its points."""
+    lines, repairs = lt.read_lines(text)
+    parts = split_letter(lines, [p for k in kinds for p in k.phrases])
+    fields: dict[str, str] = {}
+    guesses: list[str] = []
+    missing: list[str] = []
+
+    def found(key: str, value: str | None, where: str, hint: str = "") -> None:
+        if value:
+            fields[key] = value
+            guesses.append(f"{key}: {value} ({where})")
+        else:
+            missing.append(f"no {key.replace('_', ' ')} found: add `{key}:`{hint}")
+
+    title = parts.subject.text if parts.subject else ""
+    found("title", title and json.dumps(title, ensure_ascii=False),
+          f"from the subject line on line {parts.subject.number if parts.subject else 0}",
+          " (the letter's subject line)")
+    date, where = _letter_date(parts.date)
+    found("date", date.isoformat() if date else None, where)
+    named = _inspectorates(lines)
+    found("inspectorate", _flow([n for n, _ in named]), "named on line " + ", ".join(
+        str(n) for _, n in named), " (Ofsted, CQC)")
+    kind, word = _kind(title)
+    found("kind", kind, f"from '{word}' in the subject line",
+          " (survey, monitoring, revisit or full-inspection)")
+    subject, line = _institution(parts, lines)
+    found("subject", subject and _scalar(subject), f"from the addressee block on line {line}",
+          " (who was inspected)")
+    visits, where = _visit_dates(parts.body, lines)
+    found("visit_dates", _flow([d.isoformat() for d in visits]), where)
+    inspectors, where = _inspectors(parts, lines)
+    found("inspectors", _flow(inspectors), where)
+    body = lt.markdown(parts.head + parts.body + parts.tail)
+    points = _points(body, kinds)
+    notes = _summary(repairs + parts.notes)
+    if kind == "monitoring" and points:
+        found("points", "true", f"a monitoring letter that asks for action: {', '.join(points)}")
+    elif kind in JUDGING:
+        notes.append(f"a {kind} letter: it creates no points of its own (add `points: true` "
+                     "if it asks for further action)")
+    elif points:
+        notes.append(f"found points {', '.join(points)}: check them with 'tracker check'")
+    else:
+        notes.append("found no points: mark them with {.improvement} or {.priority} "
+                     "if the letter has any")
+    front = [f"{key}: {fields[key]}" for key in ("title", "date", "inspectorate", "kind",
+             "subject", "visit_dates", "inspectors", "points") if key in fields]
+    return Imported("---\n" + "".join(f"{f}\n" for f in front) + "---\n\n" + body, tuple(guesses),
+                    tuple(missing), tuple(notes), date, subject, title)
+
+
+def slug_from_name(file_stem: str | None) -> str:
+    """The file name's words, lower case and joined by hyphens ('' when it has none): known
+    before the letter is imported."""
+    return slugify(file_stem or "")
+
+
+def slug_from_letter(imported: Imported) -> str:
+    """'letter-YYYY-subject', for a letter whose file name gives no slug."""
+    words = ["letter"] + ([str(imported.date.year)] if imported.date else [])
+    for word in slugify(imported.subject or imported.title).split("-"):
+        if word and len("-".join(words)) + len(word) < 60:
+            words.append(word)
+    return "-".join(words)
+
+
+# The letter's parts ---------------------------------------------------------------------
+
+def split_letter(lines: list[lt.Line], phrases: Sequence[str]) -> Parts:
+    """Head (letterhead … subject line), body pieces and tail (sign-off …)."""
+    parts = Parts()
+    head: list[lt.Line] = []
+    found = lt.find_line(lines[:60], SALUTATION)   # the greeting is near the top
+    if found:
+        index, match = found
+        line = lines[index]
+        short = len(line.text[match.start():].split()) <= 7
+        end = len(line.text) if short and not OPENER.search(line.text, match.end()) \
+            else match.end()
+        cut = lt.cut_line(line, match.start(), end)
+        greeting = next(i for i, ln in enumerate(cut) if ln.text.startswith("Dear"))
+        head = [*lines[:index], lt.Line(line.number, ""), *cut[:greeting + 1]]
+        lines = cut[greeting + 1:] + lines[index + 1:]
+    else:   # no greeting: the head is what comes before the opening sentence
+        opening = next((i for i, ln in enumerate(lines[:60]) if OPENER.match(ln.text)), 0)
+        head, lines = lines[:opening], lines[opening:]
+    signed = lt.find_line(lines, SIGN_OFF, last=True)
+    tail: list[lt.Line] = []
+    if signed:
+        index, match = signed
+        cut = lt.cut_line(lines[index], match.start(), match.end())
+        sign = next(i for i, ln in enumerate(cut) if SIGN_OFF.match(ln.text))
+        lines, tail = lines[:index] + cut[:sign], cut[sign:] + lines[index + 1:]
+    if lt.blocks(head):
+        _head(parts, head, greeting=bool(found))
+        lines = lines[_subject(parts, lines):] if found else lines
+    _tail(parts, tail)
+    parts.body = lt.body_pieces(lt.blocks(lines), (*phrases, *lt.HEADINGS), phrases, parts.notes)
+    return parts
+
+
+def _head(parts: Parts, head: list[lt.Line], greeting: bool) -> None:
+    """Letterhead, the date, the addressee, then the greeting (the last block of `head`);
+    with no greeting, a last block that looks like a heading is the subject line."""
+    before = lt.blocks(head)
+    last = before.pop() if greeting else []
+    lines = [ln for block in before for ln in (*block, lt.Line(block[0].number, ""))]
+    dated = lt.find_line(lines, DATE)
+    if dated:
+        index, match = dated
+        line = lines[index]
+        start = 0 if line.text[:match.start()].rstrip().endswith(":") else match.start()
+        cut = lt.cut_line(line, start, match.end())
+        parts.date = next(ln for ln in cut if ln.text == line.text[start:match.end()].strip())
+        lines = lines[:index] + [lt.Line(line.number, "")] + cut + lines[index + 1:]
+    seen = parts.date is None
+    for block in lt.blocks(lines):
+        texts = [ln.text for ln in block]
+        if block[0] is parts.date:
+            seen = True
+        elif len(texts) == 1 and len(texts[0].split()) > 6:
+            texts = lt.addressee_lines(texts[0]) if seen else lt.address_lines(texts[0])
+        if seen and block[0] is not parts.date:
+            parts.addressee += texts
+        parts.head.append(lt.Piece("lines", "\n".join(texts), block[0].number))
+    if last:
+        parts.head.append(lt.Piece("lines", "\n".join(ln.text for ln in last), last[0].number))
+    elif "\n" not in parts.head[-1].text and lt.heading_like(parts.head[-1].text):
+        subject = parts.head.pop()
+        parts.addressee = parts.addressee[:-1]
+        _take_subject(parts, [lt.Line(subject.line, subject.text)])
+
+
+def _subject(parts: Parts, lines: list[lt.Line]) -> int:
+    """Take the subject line off the start of `lines`; the index where the body starts."""
+    start = next((i for i, ln in enumerate(lines) if ln.text), len(lines))
+    end = next((i for i in range(start, len(lines)) if not lines[i].text), len(lines))
+    for index in range(start, end):
+        match = OPENER.search(lines[index].text)
+        if match and (match.start() > 0 or index > start):
+            line = lines[index]
+            _take_subject(parts, [*lines[start:index], lt.Line(line.number, line.text[:match.start()])])
+            lines[index] = lt.Line(line.number, line.text[match.start():])
+            return index
+        if match:
+            return start
+    text = " ".join(ln.text for ln in lines[start:end])
+    if text and len(text.split()) <= 60 and not re.search(r"[.!?] [A-Z]|[.!?]$", text):
+        _take_subject(parts, lines[start:end])
+        return end
+    return start
+
+
+def _take_subject(parts: Parts, lines: list[lt.Line]) -> None:
+    text = lt.join_lines(line.text.strip() for line in lines)
+    if text:
+        number = next(ln.number for ln in lines if ln.text.strip())
+        parts.subject = lt.Line(number, text)
+        parts.head.append(lt.Piece("paragraph", text, number))
+
+
+def _tail(parts: Parts, tail: list[lt.Line]) -> None:
+    found = lt.blocks(tail)
+    if not found:
+        return
+    parts.signed_line = found[0][0].number
+    parts.signatories, shown = lt.signatures(" ".join(ln.text for b in found[1:] for ln in b))
+    for index, block in enumerate(found):
+        texts = [ln.text for ln in block]
+        if index == 1 and len(texts) == 1 and " ".join(shown) == texts[0]:
+            texts = shown
+        parts.tail.append(lt.Piece("lines", "\n".join(texts), block[0].number))
+
+
+# Guesses -------------------------------------------------------------------------------
+
+def _date(day: str, month: str, year: str) -> dt.date | None:
+    try:
+        return dt.date(int(year), _MONTHS.index(month[:3].lower()) + 1, int(day))
+    except ValueError:
+        return None
+
+
+def _letter_date(line: lt.Line | None) -> tuple[dt.date | None, str]:
+    match = DATE.search(line.text) if line else None
+    if not line or not match:
+        return None, ""
+    return _date(*match.groups()), f"from '{match[0]}' on line {line.number}"
+
+
+def _inspectorates(lines: list[lt.Line]) -> list[tuple[str, int]]:
+    found: list[tuple[str, int]] = []
+    for name, pattern in (("Ofsted", r"\bOfsted\b"), ("CQC", r"\bCQC\b|Care Quality Commission")):
+        line = next((ln for ln in lines if re.search(pattern, ln.text, re.I)), None)
+        if line:
+            found.append((name, line.number))
+    return sorted(found, key=lambda f: f[1])
+
+
+def _kind(title: str) -> tuple[str | None, str]:
+    for word, kind in KINDS:
+        if re.search(rf"\b{word}\b", title, re.I):
+            return kind, word
+    return None, ""
+
+
+def _institution(parts: Parts, lines: list[lt.Line]) -> tuple[str, int]:
+    """The inspected institution: the addressee line naming a school, centre, council, …"""
+    line = parts.head[0].line if parts.head else 0
+    for text in parts.addressee:
+        for part in text.split(", "):
+            if re.match(rf"{lt.HONORIFIC} ", part) or re.fullmatch(lt.ROLE, part) or \
+                    re.search(lt.POSTCODE, part) or part[:1].isdigit():
+                continue
+            if lt.INSTITUTION.search(part):
+                return part.strip(" ,"), _line_of(lines, part)
+    return "", line
+
+
+def _visit_dates(body: list[lt.Piece], lines: list[lt.Line]) -> tuple[list[dt.date], str]:
+    """The dates of the visit, from the opening paragraph ('on 21 and 22 January 2010')."""
+    opening = [p for p in body if p.kind == "paragraph"][:2]
+    match = next((m for p in opening for m in VISIT.finditer(p.text)
+                  if re.search(rf"{MONTH} \d{{4}}$", m[0])), None)
+    if not match:
+        return [], ""
+    parts = [list(m.groups()) for m in re.finditer(
+        rf"(\d{{1,2}})(?:st|nd|rd|th)?\b(?: ({MONTH}))?(?: (\d{{4}}))?", match[0])]
+    for index in range(len(parts) - 2, -1, -1):
+        parts[index][1] = parts[index][1] or parts[index + 1][1]
+        parts[index][2] = parts[index][2] or parts[index + 1][2]
+    days = [_date(*p) for p in parts]
+    if None in days:
+        return [], ""
+    dates = [d for d in days if d]
+    ranged = re.match(r"[Bb]etween|[Ff]rom", match[0]) or re.search(r" to |[–—-]", match[0])
+    where = f"from '{match[0]}' on line {_line_of(lines, match[0])}"
+    if ranged and len(dates) == 2 and 0 < (dates[1] - dates[0]).days <= MAX_RANGE:
+        dates = [dates[0] + dt.timedelta(days=n) for n in range((dates[1] - dates[0]).days + 1)]
+        where += ", every day of the range"
+    return dates, where
+
+
+def _inspectors(parts: Parts, lines: list[lt.Line]) -> tuple[list[str], str]:
+    names = list(parts.signatories)
+    where = [f"from the sign-off on line {parts.signed_line}"] if names else []
+    opening = next((p for p in parts.body if p.kind == "paragraph"), None)
+    match = CO_INSPECTORS.search(opening.text) if opening else None
+    if match:
+        named = [m["name"] for m in re.finditer(_PAIR, match[1])]
+        names += [n for n in named if n not in names]
+        where.append(f"from the opening on line {_line_of(lines, match[0][:40])}")
+    return names, " and ".join(where).replace(" and from", " and")
+
+
+def _line_of(lines: list[lt.Line], text: str) -> int:
+    """The line where `text` starts (its first words, when it runs over lines)."""
+    words = text.split()
+    for size in (len(words), 3, 1):
+        needle = " ".join(words[:size])
+        line = next((ln for ln in lines if needle and needle in ln.text), None)
+        if line:
+            return line.number
+    return 0
+
+
+def _points(body: str, kinds: Sequence[PointKind]) -> list[str]:
+    specs = [markup.KindSpec(k.id, k.prefix, k.label, k.phrases) for k in kinds]
+    _, found = markup.parse_letter(body, specs, True)
+    return [b.point.id for b in found.blocks if b.point]
+
+
+def _summary(notes: list[tuple[str, int]]) -> list[str]:
+    """Notes of the same kind in one line, with their line numbers."""
+    lines: dict[str, dict[str, None]] = {}   # a dict keeps the first of each, in order
+    for text, number in notes:
+        where = lines.setdefault(text, {})
+        if number:
+            where[str(number)] = None
+    return [f"{text} (line {', '.join(where)})" if where else text
+            for text, where in lines.items()]
+
+
+# Output --------------------------------------------------------------------------------
+
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 .'’()&/-]*")
+
+
+def _scalar(text: str, in_list: bool = False) -> str:
+    """A YAML value: plain when that is safe, else in double quotes."""
+    safe = _PLAIN.fullmatch(text) or (not in_list and _PLAIN.fullmatch(text.replace(", ", " ")))
+    if safe and text.lower() not in ("yes", "no", "on", "off", "true", "false", "null", "y", "n"):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _flow(values: Sequence[str]) -> str | None:
+    if not values:
+        return None
+    return "[" + ", ".join(v if re.fullmatch(r"\d{4}-\d\d-\d\d", v) else _scalar(v, True)
+                           for v in values) + "]"

@@ -1,0 +1,154 @@
+"""`tracker init`: a new site with sample content, clearly marked as made up, that checks and
+builds at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from ..content.config import DEFAULT_PRESET, PRESETS
+from ..content.model import long_date
+from .scaffold import NotEmptyError, entry_text, record_text, update_slug, write_new, yaml_text
+
+SAMPLE_LETTER = "sample-letter"
+SAMPLE_RECORD = "sample-support-plan-changes"
+
+
+def site_yml_text(title: str) -> str:
+    """site.yml for a new site, with a note before each setting."""
+    return (
+        "# The site's settings. Lines starting with '#' are notes for you: the tracker ignores them.\n"
+        "\n"
+        "# The site's name, shown at the top of every page.\n"
+        f"title: {yaml_text(title)}\n"
+        "# One sentence saying what the site is for.\n"
+        "description: What inspectors asked for, what has been done, and the evidence.\n"
+        "# The address the site will be published at. Change it before you publish.\n"
+        "base_url: https://example.org/tracker/\n"
+        "# The language of the pages: en-GB is British English.\n"
+        "language: en-GB\n"
+        "# Who runs the site.\n"
+        "owner: Example parent carer forum\n"
+        "# A banner on every page. Delete this line once the sample content is gone.\n"
+        'notice: "Sample content: the letter, record and update on this site are made up, '
+        'to show how the tracker works."\n'
+        "# The look of the site: default, or the name of a folder in themes/.\n"
+        "theme: default\n"
+        "# A record with no new entry for this many days is marked 'no update recorded since ...'.\n"
+        "stale_after_days: 90\n"
+        "# true: every timeline entry must cite its evidence. Keep it true.\n"
+        "require_evidence: true\n"
+        "# The statuses records may use. send-2023 gives identified, planned, in-progress and\n"
+        "# completed, and the inspectors' verdicts effective and ineffective. Other choices:\n"
+        "# send-2016 (sufficient-progress, insufficient-progress) and school-monitoring\n"
+        "# (taking-effective-action, not-taking-effective-action).\n"
+        "statuses: send-2023\n"
+    )
+
+
+def sample_letter_text(date: dt.date, visit: dt.date) -> str:
+    """A short, made-up letter with two areas for improvement, marked as a sample."""
+    return (
+        "---\n"
+        "# A SAMPLE letter, made up to show how the tracker works. Replace it with a real one\n"
+        "# (tracker import LETTER.txt), or delete it and the sample record that tracks it.\n"
+        'title: "Sample inspection letter (made up: not a real letter)"\n'
+        f"date: {date.isoformat()}\n"
+        "kind: sample\n"
+        "subject: Example Primary School\n"
+        f"visit_dates: [{visit.isoformat()}]\n"
+        "inspectors: [A. Inspector]\n"
+        "---\n"
+        "\n"
+        "**This is a sample letter, made up to show how the tracker works. It is not a real\n"
+        "inspection letter, and Example Primary School is not a real school.**\n"
+        "\n"
+        "Dear Headteacher\n"
+        "\n"
+        f"Thank you for welcoming me to Example Primary School on {long_date(visit)}. I looked\n"
+        "at how the school works with the families of children with special educational needs\n"
+        "and disabilities (SEND).\n"
+        "\n"
+        "Staff know the children well, and parents told me that they feel listened to.\n"
+        "\n"
+        "## Areas for improvement\n"
+        "\n"
+        "- Tell parents about changes to their child's support plan in good time.\n"
+        "- Ask children with SEND for their views when their support is reviewed.\n"
+        "\n"
+        "Yours sincerely\n"
+        "\n"
+        "A. Inspector\n"
+    )
+
+
+def sample_update_text(title: str, date: dt.date) -> str:
+    """A made-up forum update about the sample record."""
+    return (
+        "---\n"
+        f"title: {yaml_text(title)}\n"
+        f"date: {date.isoformat()}\n"
+        "author: Forum team\n"
+        "summary: A made-up update, to show how updates, letters and records link together.\n"
+        f"about: [{SAMPLE_RECORD}]\n"
+        "---\n"
+        "\n"
+        "This is a sample update, made up to show how the tracker works. Replace it with your\n"
+        "own news, or delete it.\n"
+        "\n"
+        f"An update can link to [a point in a letter](letter:{SAMPLE_LETTER}#I1) or to\n"
+        f"[an action record](record:{SAMPLE_RECORD}), and it is listed on the pages of the\n"
+        "records it is about.\n"
+    )
+
+
+ABOUT_TEXT = """\
+---
+title: About this tracker
+---
+
+This tracker shows what inspectors asked for, what has been done about it, and the evidence.
+
+The letter, the record and the update on this site are samples, made up to show how the
+tracker works. They do not describe a real school. Replace them with your own, then delete
+the `notice:` line in site.yml.
+"""
+
+
+def _site_title(folder: Path) -> str:
+    name = re.sub(r"[-_]+", " ", folder.resolve().name).strip()
+    return name[:1].upper() + name[1:] if name else "My tracker"
+
+
+def init_site(folder: Path, today: dt.date) -> list[Path]:
+    """A new site with sample content in `folder` (new or empty); the files written."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise NotEmptyError(str(folder))
+    letter_date, visit = today - dt.timedelta(days=42), today - dt.timedelta(days=49)
+    news = today - dt.timedelta(days=14)
+    update_title = "Sample update: how this tracker works"
+    update = update_slug(update_title, news)
+    point = f"letter:{SAMPLE_LETTER}#I1"
+    entries = [
+        entry_text(letter_date, "identified",
+                   "Named as an area for improvement in the sample letter.", [point]),
+        entry_text(news, "in-progress", "Sample: the school now writes to parents within a "
+                   "week of any change to their child's plan.", [f"update:{update}"]),
+    ]
+    record = record_text(
+        SAMPLE_RECORD, "Tell parents about changes to support plans in good time", [point],
+        entries, [(s.id, s.verdict) for s in PRESETS[DEFAULT_PRESET]], owner="Example Primary School",
+        summary="A sample record, made up to show how records work.",
+        intro="# A SAMPLE record, made up to show how records work. Replace it, or delete it.\n",
+    )
+    files = {
+        "site.yml": site_yml_text(_site_title(folder)),
+        f"content/letters/{SAMPLE_LETTER}.md": sample_letter_text(letter_date, visit),
+        f"content/actions/{SAMPLE_RECORD}.yml": record,
+        f"content/updates/{update}.md": sample_update_text(update_title, news),
+        "content/pages/about.md": ABOUT_TEXT,
+        "static/.gitkeep": "",
+        ".gitignore": "_site/\n",
+    }
+    return [write_new(folder, rel, text) for rel, text in files.items()]

@@ -1,0 +1,455 @@
+"""The only reader of a site folder: a sorted walk, front matter, a cache of what was read.
+
+Everything read here keeps where it came from (file, line, column) so that later
+stages can point at the exact place of a mistake.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import Problem, ProblemError, forbidden_at
+from .folder import describe, is_hidden, is_litter, leads_out, usable_name
+from .safeyaml import Pos, Unread, YMap, load_yaml, located_error
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+"""Content files larger than this are refused before they are read."""
+LEAN_FROM = 50_000
+"""A one-off build keeps the files of a folder with more than this many lean: it remembers
+where each is and reads it again from the disk when needed. It costs a fifth more time to
+read the site, and saves most of the memory a national site's files take while the
+references between them are checked (1.6 GB of records at 100,000 letters)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OnDisk:
+    """Where a lean file is, and how it was when first read: its text is read again when
+    needed, and refused if the file changed in between."""
+
+    root: Path
+    rel: str
+    size: int
+    mtime_ns: int
+
+    def text(self) -> str:
+        full = self.root / self.rel
+        try:
+            info = full.stat()
+            data = full.read_bytes()
+        except OSError:
+            info, data = None, b""
+        if info is None or (info.st_size, info.st_mtime_ns) != (self.size, self.mtime_ns) \
+                or len(data) != self.size:
+            raise located_error(self.rel, Pos(1, 1), "this file changed while the site was being built",
+                                "build again once the file is saved")
+        return decode(data, self.rel)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A Markdown file with YAML front matter."""
+
+    path: str
+    """Relative to the site folder."""
+    slug: str
+    """The file name without `.md`."""
+    meta: YMap
+    """The front matter."""
+    kept_body: str | OnDisk
+    """The Markdown after the front matter, or (lean) where to read it again."""
+    body_line: int
+    """The file line on which the body starts."""
+
+    @property
+    def body(self) -> str:
+        """The Markdown after the front matter (raises ProblemError if a lean file changed)."""
+        if isinstance(self.kept_body, OnDisk):
+            lines = self.kept_body.text().split("\n")
+            return "\n".join(lines[_front_matter_end(lines, self.path) + 1:])
+        return self.kept_body
+
+
+Outline = tuple[str, dict[str, str]]
+
+
+def outline_of(mapping: YMap, slug: str) -> Outline:
+    """A record mapping's title (else `slug`) and {sub-action id: title}, read leniently:
+    mistakes in them are reported when the record is read."""
+    title = mapping.get("title")
+    actions: dict[str, str] = {}
+    for item in mapping.get("actions") or ():
+        if isinstance(item, YMap) and isinstance(item.get("id"), str):
+            actions[item["id"]] = str(item.get("title") or item["id"])
+    return (str(title) if title else slug), actions
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A YAML file whose top level is a mapping."""
+
+    path: str
+    slug: str
+    kept: YMap | OnDisk
+    """The mapping, or (lean) where to read it again each time the mapping is asked for."""
+    outline: Outline
+    """Its title and sub-action titles, taken when it was read, so that references can name
+    them without reading a lean file again."""
+
+    @property
+    def data(self) -> YMap:
+        """The mapping, with the place of every key and value (raises ProblemError if a lean
+        file changed)."""
+        if isinstance(self.kept, OnDisk):
+            data = load_yaml(self.kept.text(), self.path)  # it was read once, so it reads again
+            assert isinstance(data, YMap)
+            return data
+        return self.kept
+
+
+@dataclass(frozen=True)
+class RawSite:
+    """Everything in a site folder, read but not yet understood."""
+
+    config: YMap
+    letters: tuple[Document, ...]
+    updates: tuple[Document, ...]
+    pages: tuple[Document, ...]
+    records: tuple[DataFile, ...]
+    static_files: tuple[str, ...]
+    """Paths under `static/`, with forward slashes, sorted."""
+    themes: tuple[str, ...]
+    """Names of the site's own themes under `themes/`."""
+    unreadable: tuple[str, ...] = ()
+    """Content files that could not be read (their problems are reported)."""
+
+
+def decode(data: bytes, path: str) -> str:
+    """UTF-8 text with Unix line ends; raise ProblemError at the first bad byte."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise located_error(
+            path, Pos(line, column), f"this file is not UTF-8 text (byte 0x{data[exc.start]:02X})",
+            "save the file as UTF-8 in your editor ('Save as' > encoding: UTF-8)",
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    at = forbidden_at(text)
+    if at is not None:
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        message, hint = describe(text[at])
+        raise located_error(path, Pos(line, column), f"this file contains {message}", hint)
+    return text
+
+
+def read_text(root: Path, path: str, lean: bool = False) -> tuple[str, OnDisk | None]:
+    """A file's text, refusing huge or undecodable files; `lean`, also where to read it again."""
+    full = root / path
+    info = full.stat()
+    if info.st_size > MAX_FILE_BYTES:
+        raise located_error(
+            path, Pos(1, 1),
+            f"this file is {info.st_size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
+            "split it into smaller files, or put large documents under static/",
+        )
+    data = full.read_bytes()
+    again = OnDisk(root, path, len(data), info.st_mtime_ns) if lean else None
+    return decode(data, path), again
+
+
+def _front_matter_end(lines: list[str], path: str) -> int:
+    """The index of the line that closes the front matter."""
+    if not lines or lines[0].strip() != "---":
+        raise located_error(
+            path, Pos(1, 1), "this file has no front matter",
+            "start the file with a line '---', then 'title: …' and 'date: YYYY-MM-DD', "
+            "then another '---' line",
+        )
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return index
+    raise located_error(
+        path, Pos(1, 1), "the front matter is not closed",
+        "add a line '---' after the last front matter field",
+    )
+
+
+def split_front_matter(text: str, path: str) -> tuple[YMap, str, int]:
+    """(front matter, body, first body line) of a Markdown file."""
+    lines = text.split("\n")
+    index = _front_matter_end(lines, path)
+    meta = load_yaml("\n".join(lines[1:index]), path, line_offset=1)
+    if meta is None:
+        meta = YMap(Pos(2, 1))
+    if not isinstance(meta, YMap):
+        raise located_error(path, Pos(2, 1), "the front matter must be 'key: value' lines")
+    return meta, "\n".join(lines[index + 1:]), index + 2
+
+
+def _link_out(rel: str) -> Problem:
+    return Problem(rel, 1, 1, "warning", "ignored: this link points outside the site folder",
+                   "copy the file into the site instead of linking to it")
+
+
+def _bad_name(rel: str, name: str) -> Problem | None:
+    """The problem with a file or folder name that cannot be published, if any."""
+    if usable_name(name):
+        return None
+    at = forbidden_at(name, name=True)
+    if at is not None:
+        message, hint = describe(name[at])
+        return Problem(rel, 1, 1, "error", f"this file name contains {message}",
+                       "rename it: " + hint.split(": ", 1)[-1])
+    return Problem(rel, 1, 1, "error", "this file name cannot be used on this system",
+                   "rename it with letters, digits and hyphens")
+
+
+def _listing(root: Path, folder: str, suffix: str, problems: list[Problem]) -> list[str]:
+    """Sorted relative paths of `folder/*suffix`; other files there are reported, and so are
+    links that lead out of the site."""
+    base = root / folder
+    if not base.is_dir() or leads_out(base, root.resolve()):
+        if base.is_symlink():
+            problems.append(_link_out(folder))
+        return []
+    found = []
+    with os.scandir(base) as scan:
+        entries = sorted(scan, key=lambda e: e.name)
+    inside = root.resolve()
+    for entry in entries:
+        rel = f"{folder}/{entry.name}"
+        if is_hidden(entry.name) or is_litter(entry.name) or entry.is_dir():
+            continue
+        bad = _bad_name(rel, entry.name)
+        if bad:
+            problems.append(bad)
+        elif entry.is_symlink() and leads_out(Path(entry.path), inside):
+            problems.append(_link_out(rel))
+        elif entry.name.endswith(suffix):
+            found.append(rel)
+        else:
+            problems.append(Problem(
+                rel, 1, 1, "warning", f"ignored: only '*{suffix}' files are read in {folder}/",
+                f"rename it to end in '{suffix}'",
+            ))
+    return found
+
+
+def read_document(root: Path, rel: str, lean: bool = False) -> Document | Problem:
+    """A Markdown file with front matter, or the problem that stops it being read. A `lean`
+    one keeps only where its body is: a one-off build of a national site holds every letter
+    while it checks the references between them."""
+    try:
+        text, again = read_text(root, rel, lean)
+        meta, body, body_line = split_front_matter(text, rel)
+    except ProblemError as exc:
+        return exc.problem
+    return Document(rel, Path(rel).stem, meta, again or body, body_line)
+
+
+def read_data_file(root: Path, rel: str, lean: bool = False) -> DataFile | Problem:
+    """A YAML mapping file, or the problem that stops it being read. A `lean` one keeps only
+    where it is: a mapping with the places of its keys and values takes ten times the room
+    of its text."""
+    try:
+        text, again = read_text(root, rel, lean)
+        data = load_yaml(text, rel)
+    except ProblemError as exc:
+        return exc.problem
+    if not isinstance(data, YMap):
+        return Problem(rel, 1, 1, "error",
+                       "this file must be 'key: value' lines (a YAML mapping)",
+                       "start with 'title: …'")
+    slug = Path(rel).stem
+    return DataFile(rel, slug, again or data, outline_of(data, slug))
+
+
+Reader = Callable[[Path, str], Any]
+
+
+class FileCache:
+    """Read results kept by file, reused while the file's size and modification time stay the
+    same, so that a rebuild re-reads only what changed (and unchanged objects keep their
+    identity for the caches downstream)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[tuple[int, int, int, int], Any]] = {}
+        self.changed: set[str] | None = None
+        self.folders: dict[str, tuple[tuple[Any, ...], list[Problem], list[str]]] = {}
+        """A folder's files as last read, with the problems and unreadable files found."""
+
+    def folder(self, folder: str) -> tuple[tuple[Any, ...], list[Problem], list[str]] | None:
+        """A folder as last read, when nothing in it (or above it) is known to have changed."""
+        if self.changed is None:
+            return None
+        inside = folder + "/"
+        if any(rel.startswith(inside) or inside.startswith(rel + "/") or rel == folder
+               for rel in self.changed):
+            return None
+        return self.folders.get(folder)
+
+    def only(self, changed: set[str] | None) -> None:
+        """Read again exactly the files in `changed` (the watcher said what changed) and trust
+        the others; None looks at every file's size and times."""
+        self.changed = changed
+
+    def read(self, root: Path, rel: str, reader: Reader) -> Any:
+        cached = self.entries.get(rel)
+        if self.changed is not None and cached and rel not in self.changed:
+            return cached[1]
+        try:
+            info = os.stat(os.path.join(root, rel))
+        except OSError:
+            return reader(root, rel)
+        signature = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+        if cached and cached[0] == signature and (self.changed is None or rel not in self.changed):
+            return cached[1]
+        value = reader(root, rel)
+        self.entries[rel] = (signature, value)
+        return value
+
+
+def _read(root: Path, rel: str, reader: Reader, cache: FileCache | None) -> Any:
+    return cache.read(root, rel, reader) if cache else reader(root, rel)
+
+
+def _read_folder(root: Path, folder: str, suffix: str, reader: Callable[[Path, str, bool], Any],
+                 problems: list[Problem], unreadable: list[str],
+                 cache: FileCache | None) -> tuple[Any, ...]:
+    """Every `folder/*suffix` file read by `reader`; those that cannot be read are reported.
+    With a cache, a folder in which no file changed is not even listed again."""
+    kept = cache.folder(folder) if cache else None
+    if kept is None:
+        found: list[Any] = []
+        found_problems: list[Problem] = []
+        found_unreadable: list[str] = []
+        listed = _listing(root, folder, suffix, found_problems)
+        lean = cache is None and len(listed) > LEAN_FROM
+
+        def read(root: Path, rel: str) -> Any:
+            return reader(root, rel, lean)
+
+        for rel in listed:
+            result = _read(root, rel, read, cache)
+            if isinstance(result, Problem):
+                found_problems.append(result)
+                found_unreadable.append(rel)
+            else:
+                found.append(result)
+        kept = (tuple(found), found_problems, found_unreadable)
+        if cache:
+            cache.folders[folder] = kept
+    problems += kept[1]
+    unreadable += kept[2]
+    return kept[0]
+
+
+def walk_files(base: Path, inside: Path, shown: str, problems: list[Problem]) -> list[str]:
+    """Every file under `base` (a site's `static/`, a theme's folder), as sorted paths
+    relative to it, hidden ones too (`.well-known/`); litter is left out, and so (with a
+    warning) is any link, to a file or a folder, that leads outside `inside` (resolved). Names
+    that cannot be published are errors. Problems name files as `shown` + their path."""
+    found: list[str] = []
+    seen: set[Path] = set()
+
+    def visit(folder: Path, rel: str) -> None:
+        real = folder.resolve()
+        if real in seen:  # a link back to a folder already walked
+            return
+        seen.add(real)
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+        for entry in entries:
+            path = rel + entry.name
+            if is_litter(entry.name):
+                continue
+            bad = _bad_name(shown + path, entry.name)
+            if bad:
+                problems.append(bad)
+            elif entry.is_symlink() and leads_out(Path(entry.path), inside):
+                problems.append(_link_out(shown + path))
+            elif entry.is_dir():
+                visit(Path(entry.path), path + "/")
+            elif entry.is_file():
+                found.append(path)
+
+    if base.is_dir() and not leads_out(base, inside):
+        visit(base, "")
+    return sorted(found)
+
+
+def read_config(root: Path, problems: list[Problem], cache: FileCache | None = None) -> YMap:
+    """site.yml as a mapping; an empty `Unread` mapping (and a problem) when it cannot be read."""
+    if (root / "site.yml").is_symlink() and leads_out(root / "site.yml", root.resolve()):
+        problems.append(Problem("site.yml", 1, 1, "error",
+                                "site.yml is a link to a file outside the site folder",
+                                "copy the file into the site instead of linking to it"))
+        return Unread(Pos(1, 1))
+    if not (root / "site.yml").is_file():
+        problems.append(Problem(
+            "site.yml", 1, 1, "error", "there is no site.yml in this folder",
+            "run 'tracker init DIR' to start a site, or pass --site DIR",
+        ))
+        return Unread(Pos(1, 1))
+    data = _read(root, "site.yml", _config_yaml, cache)
+    if isinstance(data, Problem):
+        problems.append(data)
+        return Unread(Pos(1, 1))
+    if data is None:
+        data = YMap(Pos(1, 1))
+    if not isinstance(data, YMap):
+        problems.append(Problem("site.yml", 1, 1, "error", "site.yml must be 'key: value' lines",
+                                "start with 'title: …'"))
+        return Unread(Pos(1, 1))
+    return data
+
+
+def _config_yaml(root: Path, rel: str) -> Any:
+    try:
+        return load_yaml(read_text(root, rel)[0], rel)
+    except ProblemError as exc:
+        return exc.problem
+
+
+def _themes(root: Path, problems: list[Problem]) -> tuple[str, ...]:
+    """The names of the site's own themes: folders of `themes/` (never a link out)."""
+    folder, inside = root / "themes", root.resolve()
+    if not folder.is_dir():
+        return ()
+    names = []
+    for path in sorted(folder.iterdir()):
+        if is_hidden(path.name) or is_litter(path.name) or not path.is_dir():
+            continue
+        if leads_out(path, inside):
+            problems.append(_link_out(f"themes/{path.name}"))
+        else:
+            names.append(path.name)
+    return tuple(names)
+
+
+def read_site(root: Path, cache: FileCache | None = None) -> tuple[RawSite, list[Problem]]:
+    """Read every source file of the site at `root`, in a stable order; with a `cache`,
+    only files that changed since the last read are read again. Without one (a one-off
+    build or check), the files of a folder of more than LEAN_FROM are kept lean."""
+    problems: list[Problem] = []
+    config = read_config(root, problems, cache)
+    themes = _themes(root, problems)
+    unreadable: list[str] = []
+    rest = (problems, unreadable, cache)
+    raw = RawSite(
+        config=config,
+        letters=_read_folder(root, "content/letters", ".md", read_document, *rest),
+        updates=_read_folder(root, "content/updates", ".md", read_document, *rest),
+        pages=_read_folder(root, "content/pages", ".md", read_document, *rest),
+        records=_read_folder(root, "content/actions", ".yml", read_data_file, *rest),
+        static_files=tuple(walk_files(root / "static", root.resolve(), "static/", problems)),
+        themes=themes,
+        unreadable=tuple(unreadable),
+    )
+    return raw, problems

@@ -1,0 +1,93 @@
+"""Pages and record feeds made and written straight into the output folder, one at a time and
+shared across processes: the model is built once, each page is dropped once written, so a
+build's memory does not grow with its output."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+import jinja2
+
+from ..errors import Problem
+from ..scale.processes import share
+from ..site.files import Content, Streamed
+from ..site.plan import PageMaker
+from ..site.render import TemplateClock, page_pieces, template_problem
+from .write import write_file
+
+FeedMaker = tuple[str, Callable[[], bytes]]
+"""An output path and what makes its bytes."""
+
+
+@dataclass
+class Produced:
+    """What was written, and the problems that stopped the rest."""
+
+    pages: list[str] = field(default_factory=list)
+    """Output paths of the HTML pages."""
+    feeds: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def produce(
+    root: Path,
+    folder: Path,
+    env: jinja2.Environment,
+    pages: Sequence[PageMaker],
+    feeds: Sequence[FeedMaker],
+    *,
+    jobs: int = 1,
+    whole_site: int = 0,
+    clock: TemplateClock | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Produced:
+    """Make every page and feed, and write each into `folder`, across `jobs` processes,
+    telling `progress` how many of how many are done. The first `whole_site` pages read
+    much of the model between them: they are made before any helper process is forked, as
+    reading them in the presence of one would copy most of the model's memory.
+
+    The same files are written whatever `jobs` is. A template error is reported once, with
+    its template and line; the `clock` stops a template that loops for ever."""
+    clock = clock or TemplateClock()
+    templates: dict[str, jinja2.Template] = {}
+    for name in env.list_templates(extensions=["html"]):
+        with contextlib.suppress(jinja2.TemplateError):  # reported when a page uses it
+            templates[name] = env.get_template(name)
+
+    def make(index: int) -> tuple[str, Problem | None]:
+        template = ""
+        try:
+            content: Content
+            if index < len(pages):
+                page = pages[index]()
+                template = page.template
+                path = page.frame.path
+                content = Streamed(partial(page_pieces, env, page, templates, clock))
+            else:
+                path, build = feeds[index - len(pages)]
+                content = build()
+            write_file(folder, path, content)
+        except Exception as exc:  # the build is abandoned, this file with it
+            problem = template_problem(root, exc, template)
+            if problem is None:
+                raise
+            return "", problem
+        return path, None
+
+    done = Produced()
+    total = len(pages) + len(feeds)
+    for count, (path, problem) in enumerate(share(make, total, jobs, alone=whole_site), 1):
+        if problem is not None:
+            if problem not in done.problems:
+                done.problems.append(problem)
+        elif count <= len(pages):
+            done.pages.append(path)
+        else:
+            done.feeds.append(path)
+        if progress:
+            progress(count, total)
+    return done

@@ -1,0 +1,38 @@
+"""Spooling: a national site's letter HTML kept in a temporary file, not in memory."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class Spool:
+    """An unnamed temporary file for the compressed HTML of a one-off build of a national
+    site: 100,000 letters' HTML waits on the disk (in the system's file cache), not in this
+    process's memory. Processes forked later read it through the same descriptor."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self._file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 (open as the build)
+        self._end = 0
+
+    def put(self, data: bytes) -> Spooled:
+        os.pwrite(self._file.fileno(), data, self._end)
+        self._end += len(data)
+        return Spooled(self, self._end - len(data), len(data))
+
+    def get(self, offset: int, length: int) -> bytes:
+        return os.pread(self._file.fileno(), length, offset)
+
+
+@dataclass(frozen=True, slots=True)
+class Spooled:
+    """Bytes kept in a Spool."""
+
+    spool: Spool
+    offset: int
+    length: int
+
+    def read(self) -> bytes:
+        return self.spool.get(self.offset, self.length)

@@ -1,0 +1,119 @@
+"""The one URL scheme: where each page is written, and relative links between pages.
+
+Internal links name the target file (`../letters/x/index.html`), so the site works from
+any sub-path and when opened from the file system. Absolute URLs (from `base_url`) are
+made only for feeds, the sitemap and canonical links.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import quote, urlsplit
+
+from ..content.model import Ref
+
+HOME = "index.html"
+LETTERS = "letters/index.html"
+UPDATES = "updates/index.html"
+TIMELINE = "timeline/index.html"
+SEARCH = "search/index.html"
+NOT_FOUND = "404.html"
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+DATA_JSON = "data/tracker.json"
+RECORDS_CSV = "data/records.csv"
+TIMELINE_CSV = "data/timeline.csv"
+STYLESHEET = "assets/style.css"
+SEARCH_CSS = "pagefind/pagefind-ui.css"
+SEARCH_JS = "pagefind/pagefind-ui.js"
+
+
+def letter(slug: str) -> str:
+    return f"letters/{slug}/index.html"
+
+
+def update(slug: str) -> str:
+    return f"updates/{slug}/index.html"
+
+
+def updates_page(number: int) -> str:
+    """The n-th page of the updates list (1 is the list itself)."""
+    return UPDATES if number == 1 else f"updates/page/{number}/index.html"
+
+
+def timeline_page(number: int) -> str:
+    """The n-th page of the timeline (1 is the timeline itself)."""
+    return TIMELINE if number == 1 else f"timeline/page/{number}/index.html"
+
+
+def area(record_id: str) -> str:
+    return f"areas/{record_id}/index.html"
+
+
+def area_feed(record_id: str) -> str:
+    return f"areas/{record_id}/feed.xml"
+
+
+def page(slug: str) -> str:
+    return f"{slug}/index.html"
+
+
+def action_anchor(action_id: str) -> str:
+    """The fragment of a sub-action on its record's page."""
+    return f"action-{action_id}"
+
+
+def of_ref(ref: Ref) -> str:
+    """The output path (with #fragment) a reference points at, or its outside URL."""
+    if ref.kind == "external":
+        return ref.target
+    if ref.kind in ("letter", "point", "paragraph"):
+        return letter(ref.target) + (f"#{ref.anchor}" if ref.anchor else "")
+    if ref.kind == "update":
+        return update(ref.target)
+    if ref.kind == "record":
+        return area(ref.target)
+    if ref.kind == "action":
+        return f"{area(ref.target)}#{action_anchor(ref.anchor)}"
+    if ref.kind == "page":
+        return page(ref.target)
+    return quote(ref.target)
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """A link from the page written at `from_path` to `to_path` (which may carry #fragment)."""
+    if "://" in to_path or to_path.startswith("mailto:"):
+        return to_path
+    target, hash_, fragment = to_path.partition("#")
+    if target == from_path and hash_:
+        return f"#{fragment}"
+    link = _climb(posixpath.dirname(from_path), target)
+    return link + (f"#{fragment}" if hash_ else "")
+
+
+def _climb(start: str, target: str) -> str:
+    """`posixpath.relpath(target, start)` for the clean relative paths of the output folder,
+    without its calls to the file system (a page makes dozens of links)."""
+    here = start.split("/") if start else []
+    there = target.split("/") if target else []
+    common = 0
+    for a, b in zip(here, there, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:]) or "."
+
+
+def absolute(base_url: str, path: str) -> str:
+    """The public URL of an output path (which may carry #fragment), directory-style for pages."""
+    target, hash_, fragment = path.partition("#")
+    if target.endswith("index.html"):
+        target = target[: -len("index.html")]
+    return base_url + target + hash_ + fragment
+
+
+def rooted(base_url: str, path: str) -> str:
+    """An output path as a link from the root of the host the site is published on
+    (`/tracker/letters/`): it works from a page served at any address, on any host that
+    publishes the site at the same path."""
+    return absolute(urlsplit(base_url).path or "/", path)
