@@ -429,16 +429,17 @@ def test_the_site_feed_has_the_newest_hundred_entries_and_a_record_feed_all(tmp_
 def test_a_site_read_lean_builds_the_same_files(make_site, tmp_path, monkeypatch):
     """A national site keeps its files lean while it is checked; what it builds is the same."""
     from tracker.build import build_site, load_site
-    from tracker.content import sources
+    from tracker.content import files, sources
+    from tracker.scale import spool
     from tracker.scale.spool import Spooled
 
     root = make_site(FULL_SITE)
     today = dt.date(2024, 1, 1)
     assert build_site(root, tmp_path / "eager", today, search=False).ok
-    monkeypatch.setattr(sources, "LEAN_FROM", 0)
+    monkeypatch.setattr(spool, "LEAN_FROM", 0)
     raw, _ = sources.read_site(root)
-    assert all(isinstance(r.kept, sources.OnDisk) for r in raw.records)
-    assert all(isinstance(x.kept_body, sources.OnDisk)
+    assert all(isinstance(r.kept, files.OnDisk) for r in raw.records)
+    assert all(isinstance(x.kept_body, files.OnDisk)
                for x in (*raw.letters, *raw.updates, *raw.pages))
     site, _ = load_site(root, today)
     assert all(isinstance(x.body.packed, Spooled) for x in site.letters)  # HTML waits on disk
@@ -458,7 +459,7 @@ def test_a_large_page_is_written_in_pieces_with_the_same_bytes(make_site, tmp_pa
     """The home page of a national site is 100 MB of HTML: a build writes pages as they are
     rendered, a batch at a time, rather than holding each whole."""
     from tracker.build import build_site, load_site
-    from tracker.site import render, theme
+    from tracker.site import render
     from tracker.site.plan import site_pages
 
     root = make_site(FULL_SITE)
@@ -467,10 +468,10 @@ def test_a_large_page_is_written_in_pieces_with_the_same_bytes(make_site, tmp_pa
     monkeypatch.setattr(render, "STREAM_BATCH", 200)
     site, _ = load_site(root, today)
     home = site_pages(site, today, "https://example.org/")[0]
-    env, templates = theme.environment(root, site.config.theme), {}
-    pieces = list(render.page_pieces(env, home, templates, render.TemplateClock()))
+    renderer = render.Renderer(root, site.config.theme)
+    pieces = list(renderer.pieces(home))
     assert len(pieces) > 10 and all(len(p) < 1200 for p in pieces)
-    assert b"".join(pieces) == render.render_page(env, home, templates, render.TemplateClock())
+    assert b"".join(pieces) == render.Renderer(root, site.config.theme).render(home)
     from tracker.output import produce
     kinds = set()
     real_write = produce.write_file
@@ -492,7 +493,7 @@ def test_the_lists_of_every_record_and_letter_are_made_as_they_are_written(make_
     and 100,000 cards for a national site, about 400 MB held at once. They are made as
     the page is written, a row at a time."""
     from tracker.build import load_site
-    from tracker.site import pages, render, theme
+    from tracker.site import pages, render
     from tracker.site.plan import site_pages
 
     root = make_site(FULL_SITE)
@@ -507,8 +508,7 @@ def test_the_lists_of_every_record_and_letter_are_made_as_they_are_written(make_
     assert made == [] and len(letters.view) == len(site.letters)
     assert len(home.view.groups) == len({record.tracks[0].target for record in site.records})
     monkeypatch.setattr(render, "STREAM_BATCH", 200)
-    env, templates = theme.environment(root, site.config.theme), {}
-    pieces = render.page_pieces(env, home, templates, render.TemplateClock())
+    pieces = render.Renderer(root, site.config.theme).pieces(home)
     next(pieces)
     assert made == []  # the page has begun, its rows are yet to come
     html = b"".join(pieces).decode()
@@ -520,7 +520,7 @@ def test_the_search_page_lists_everything_as_it_is_written(make_site, monkeypatc
     """Without JavaScript the search page lists every letter, record and update: 350,000
     links for a national site, made as the page is written rather than held at once."""
     from tracker.build import load_site
-    from tracker.site import pages, render, theme
+    from tracker.site import pages, render
     from tracker.site.plan import page_makers
 
     root = make_site(FULL_SITE)
@@ -536,8 +536,7 @@ def test_the_search_page_lists_everything_as_it_is_written(make_site, monkeypatc
                   *(u.title for u in site.updates)]
     assert len(search.view.records) == len(site.records)
     monkeypatch.setattr(render, "STREAM_BATCH", 200)
-    pieces = render.page_pieces(theme.environment(root, site.config.theme), search, {},
-                                render.TemplateClock())
+    pieces = render.Renderer(root, site.config.theme).pieces(search)
     next(pieces)
     assert len(made) < len(everything)  # the page has begun, most links are yet to come
     html = b"".join(pieces).decode()

@@ -64,10 +64,10 @@ def test_a_lean_build_shared_across_processes_writes_the_same_files(
         big_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A national site's files are read again from the disk and its letters' HTML kept in a
     spool file, which the processes making pages read through the descriptor they inherit."""
-    from tracker.content import sources
+    from tracker.scale import spool
 
     assert build(big_site, tmp_path / "eager", "--jobs", "1").exit_code == 0
-    monkeypatch.setattr(sources, "LEAN_FROM", 0)
+    monkeypatch.setattr(spool, "LEAN_FROM", 0)
     result = build(big_site, tmp_path / "lean", "--jobs", "2")
     assert result.exit_code == 0, result.stderr
     assert tree_bytes(tmp_path / "lean") == tree_bytes(tmp_path / "eager")
@@ -106,7 +106,7 @@ def test_the_pages_that_read_the_whole_site_are_made_while_no_helper_is_alive(
     import multiprocessing
 
     from tracker.build import load_site
-    from tracker.content import sources
+    from tracker.scale import spool
     from tracker.site.plan import build_order
 
     site, _ = load_site(big_site, dt.date(2024, 1, 1))
@@ -119,7 +119,7 @@ def test_the_pages_that_read_the_whole_site_are_made_while_no_helper_is_alive(
 
     whole_site_pages = ["index.html", "letters/index.html", "search/index.html"]
     assert first_pages() == ([*whole_site_pages, "timeline/index.html"], 3)
-    monkeypatch.setattr(sources, "LEAN_FROM", len(site.records) - 1)  # national scale
+    monkeypatch.setattr(spool, "LEAN_FROM", len(site.records) - 1)  # national scale
     first, whole_site = first_pages()
     assert whole_site > 4
     assert first == [*whole_site_pages, "timeline/index.html",

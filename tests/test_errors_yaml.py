@@ -367,7 +367,7 @@ def test_reading_yaml_keeps_nothing_of_the_parse():
 def test_a_lean_file_reads_again_the_same_mapping_and_places(make_site, tmp_path):
     """A one-off build of a national site keeps only where each file is; what the files give
     back when read again must be exactly what was read, with every place."""
-    from tracker.content.sources import OnDisk, read_data_file, read_document
+    from tracker.content.files import OnDisk, read_data_file, read_document
 
     site = make_site()
     record = read_data_file(site, RECORD)
@@ -387,11 +387,12 @@ def test_a_lean_file_changed_during_a_build_is_refused_not_mixed(make_site, monk
     """A file saved again between the first reading and the second would mix two versions
     (the front matter of one, the words of the other): the build stops with an error."""
     from tracker.build import check_site
-    from tracker.content import sources
+    from tracker.content import files
+    from tracker.scale import spool
 
     site = make_site({f"content/updates/{UPDATE_NAME}": "---\ntitle: News\ndate: 2024-01-01\n---\nWords.\n"})
-    monkeypatch.setattr(sources, "LEAN_FROM", 0)
-    real = sources.read_text
+    monkeypatch.setattr(spool, "LEAN_FROM", 0)
+    real = files.read_text
 
     def then_saved(root, rel, lean=False):
         found = real(root, rel, lean)
@@ -402,7 +403,7 @@ def test_a_lean_file_changed_during_a_build_is_refused_not_mixed(make_site, monk
             (root / rel).unlink()  # moved away, as some editors do while saving
         return found
 
-    monkeypatch.setattr(sources, "read_text", then_saved)
+    monkeypatch.setattr(files, "read_text", then_saved)
     found = check_site(site, dt.date(2024, 1, 1))
     errors = [p.format().splitlines()[0] for p in found if p.severity == "error"]
     message = "error: this file changed while the site was being built"
@@ -419,17 +420,18 @@ def test_a_lean_record_is_read_again_once_its_outline_taken_at_the_first_reading
     from collections import Counter
 
     from tracker.build import check_site
-    from tracker.content import sources
+    from tracker.content import files
+    from tracker.scale import spool
 
     site = make_site()
-    monkeypatch.setattr(sources, "LEAN_FROM", 0)
+    monkeypatch.setattr(spool, "LEAN_FROM", 0)
     reads: Counter[str] = Counter()
-    real = sources.OnDisk.text
+    real = files.OnDisk.text
 
     def counted(self):
         reads[self.rel] += 1
         return real(self)
 
-    monkeypatch.setattr(sources.OnDisk, "text", counted)
+    monkeypatch.setattr(files.OnDisk, "text", counted)
     assert not [p for p in check_site(site, dt.date(2024, 1, 1)) if p.severity == "error"]
     assert reads[RECORD] == 1

@@ -36,7 +36,7 @@ from tracker.build import build_site
 from tracker.content.folder import is_slug
 from tracker.preview.rebuild import Incremental
 from tracker.preview.serve import Preview
-from tracker.site.render import TemplateClock
+from tracker.site.clock import TemplateClock
 
 DAY = dt.date.fromisoformat(TODAY)
 RECORD = "content/actions/data-dashboard.yml"
@@ -547,7 +547,7 @@ def test_a_stopped_template_leaves_nothing_behind_in_its_thread(tmp_path):
         import datetime, sys
         from pathlib import Path
         from tracker.build import build_site
-        from tracker.site.render import TemplateClock
+        from tracker.site.clock import TemplateClock
         for out in ("one", "two"):
             result = build_site(Path({str(site)!r}), Path({str(tmp_path)!r}) / out,
                                 datetime.date(2024, 1, 1), search=False, jobs=1,

@@ -36,7 +36,7 @@ def walk(body: str) -> list[tuple[str, str, str]]:
     """The blocks the letter rule finds in `body`: (anchor, kind, plain text). The model keeps
     only their anchors, kinds and points."""
     kinds = [KindSpec(k.id, k.prefix, k.label, k.phrases) for k in DEFAULT_POINTS]
-    return [(b.anchor, b.kind, b.text) for b in markup.parse_letter(body, kinds, True)[1].blocks]
+    return [(b.anchor, b.kind, b.text) for b in markup.render_letter(body, kinds, True)[1].blocks]
 
 
 def points(letter: Letter) -> list[tuple[str, str, str]]:

@@ -423,8 +423,8 @@ def test_a_note_of_plain_words_renders_as_the_parser_renders_it(note):
     what is kept (HTML, plain text, lead, links) is what the parser makes of it."""
     from tracker.content.markdown import markup
     from tracker.content.safeyaml import Pos
-    from tracker.content.texts import parse_markup, prepared_markup
+    from tracker.content.texts import markup_of, parse_markup
 
     parsed = parse_markup(note, "note.yml", Pos(1, 1), [])
-    assert parsed == prepared_markup(note, markup.parse(note))
-    assert parsed.html == prepared_markup(note, markup.parse(note)).html
+    assert parsed == markup_of(note, markup.render_text(note))
+    assert parsed.html == markup_of(note, markup.render_text(note)).html

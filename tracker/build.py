@@ -26,11 +26,12 @@ from .output.search import (
 )
 from .output.write import collect, write_file
 from .scale.memo import Memo, cached
+from .site.clock import TemplateClock
 from .site.files import WRITTEN, Content
 from .site.plan import build_order
 from .site.relations import relate
-from .site.render import TemplateClock
-from .site.theme import environment, theme_static
+from .site.render import Renderer
+from .site.theme import theme_static
 
 
 def load_site(root: Path, today: dt.date, *, drafts: bool = True, cache: FileCache | None = None,
@@ -131,20 +132,19 @@ def build_site(
     with staged(out) as folder:
         if search:
             make_folders_in_order(folder, site)
-        env = environment(root, site.config.theme)
+        renderer = Renderer(root, site.config.theme, clock)
         # The makers of every page are dropped as soon as the pages are written.
         order = build_order(site, today, base, relations, search_index=search)
         feeds = area_feed_makers(site, today, base, relations)
         total = len(order.searched) + len(order.rest) + len(feeds)
-        clock = clock or TemplateClock()
-        searched = produce(root, folder, env, order.searched, (), jobs=jobs, clock=clock,
+        searched = produce(folder, renderer, order.searched, (), jobs=jobs,
                            progress=_counted(progress, 0, total))
         try:
             # The search index reads its pages as it starts, and is made while the others
             # and the feeds and open data are.
             with indexing(folder) if search and not searched.problems else nullcontext():
-                made = produce(root, folder, env, order.rest, feeds, jobs=jobs,
-                               whole_site=order.whole_site, clock=clock,
+                made = produce(folder, renderer, order.rest, feeds, jobs=jobs,
+                               whole_site=order.whole_site,
                                progress=_counted(progress, len(order.searched), total))
                 _collect_cycles_again()
                 pages = searched.pages + made.pages

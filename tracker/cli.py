@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import json
 import os
 import signal
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from . import __version__
-from .errors import FORBIDDEN, Problem, has_errors, shown, sort_problems
+from .errors import FORBIDDEN, Problem, has_errors, report_json, report_lines
 
 # The pipeline is imported inside each command, so that `tracker --version` and `--help`
 # start at once.
@@ -44,35 +44,15 @@ def build_date(today: str | None) -> dt.date:
     return dt.date.today()
 
 
-SHOWN_PER_FILE = 50
-"""The most problems printed for one file: a file with thousands (a pasted list of unknown
-fields) would bury every other file's."""
-
-
 def report(problems: list[Problem], site: str, fmt: str = "text") -> None:
-    """Every problem, sorted: on standard error as text, or on standard output as JSON."""
-    ordered = sort_problems(problems)
+    """Every problem, sorted: on standard error as text, or on standard output as JSON, with
+    paths as typed from here."""
     prefix = "" if site in (".", "") else site.rstrip("/") + "/"
     if fmt == "json":
-        # The same paths as the text report, so that both open the file from here.
-        found = [{**p.as_dict(), "path": prefix + p.path} for p in ordered]
-        text = json.dumps(found, indent=2, ensure_ascii=False)
-        # Control and direction characters as JSON escapes, never as themselves.
-        click.echo(FORBIDDEN.sub(lambda m: f"\\u{ord(m[0]):04x}", text))
-        return
-    per_file: dict[str, int] = {}
-    for problem in ordered:
-        per_file[problem.path] = per_file.get(problem.path, 0) + 1
-        if per_file[problem.path] <= SHOWN_PER_FILE:
-            click.echo(problem.format(prefix), err=True)
-    for path, count in per_file.items():
-        if count > SHOWN_PER_FILE:
-            click.echo(shown(f"… and {count - SHOWN_PER_FILE:,} more problems in {prefix}{path} "
-                             "(all of them: tracker check --format json)"), err=True)
-    errors = sum(p.severity == "error" for p in ordered)
-    warnings = len(ordered) - errors
-    if ordered:
-        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+        click.echo(report_json(problems, prefix))
+    else:
+        for line in report_lines(problems, prefix):
+            click.echo(line, err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -336,10 +316,8 @@ def new_letter_command(slug: str, site: str) -> None:
 @click.argument("folder", metavar="DIR", type=click.Path(file_okay=True, dir_okay=True))
 def init(folder: str) -> None:
     """Make a new site in DIR (new or empty), with sample content that builds at once."""
-    import shlex
-
     from .authoring.scaffold import NotEmptyError
-    from .authoring.starter import init_site
+    from .authoring.starter import init_site, next_steps
 
     try:
         written = init_site(Path(folder), build_date(None))
@@ -351,13 +329,7 @@ def init(folder: str) -> None:
     click.echo(f"Made a new site in {folder}, with sample content:")
     for path in written:
         click.echo(f"  {_shown(folder, path)}")
-    click.echo("\nNext steps: preview it with")
-    click.echo(f"  cd {shlex.quote(folder)} && tracker serve")
-    click.echo("then open http://127.0.0.1:8000/ in a web browser. 'tracker check' says that the "
-               "sample letter's second point is not tracked yet. To try adding a record for it, type this "
-               "in another terminal, in the same folder:")
-    click.echo("  tracker new record sample-children-views --tracks letter:sample-letter#I2")
-    click.echo("Then replace the samples with your own letters, records and updates.")
+    click.echo(next_steps(folder))
 
 
 @main.command("import")
@@ -369,15 +341,12 @@ def init(folder: str) -> None:
 def import_letter(file: str, slug: str | None, site: str, force: bool) -> None:
     """Turn a letter's text (FILE, or - for standard input) into content/letters/SLUG.md,
     keeping every word, and print the front matter it guessed for you to confirm."""
-    from typing import NoReturn
-
     from .authoring.importer import import_letter as imported_from
     from .authoring.importer import slug_from_letter, slug_from_name
+    from .authoring.pasted_lines import NotALetter, pasted_text
     from .authoring.scaffold import ExistsError, write_source
-    from .content.config import read_config
     from .content.folder import is_slug
-    from .content.sources import MAX_FILE_BYTES
-    from .content.sources import read_config as read_site_yml
+    from .content.sources import lenient_config
 
     def refuse(message: str) -> NoReturn:
         click.echo(f"Error: {message}", err=True)
@@ -387,28 +356,11 @@ def import_letter(file: str, slug: str | None, site: str, force: bool) -> None:
         raise click.BadParameter(f"'{slug}' is not a valid name: use lower-case letters, digits "
                                  "and hyphens, like dacorum-2009", param_hint="--slug")
     stdin = file == "-"
-    name = "standard input" if stdin else file
-    piped = sys.stdin.buffer.read() if stdin else None
-    size = len(piped) if piped is not None else Path(file).stat().st_size
-    if size > MAX_FILE_BYTES:   # a file is measured before it is read
-        refuse(f"{name} is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,} bytes for "
-               "a letter: check that it is the right file, with one letter in it.")
-    data = piped if piped is not None else Path(file).read_bytes()
-    if data.startswith(b"%PDF-"):
-        refuse(f"{name} is a PDF, and importing a PDF is not supported yet: copy the letter's "
-               "text out of the PDF (or from the web page), save it as a .txt file and import "
-               "that.")
-    if b"\0" in data:
-        refuse(f"{name} is not a text file: save the letter's text as UTF-8 plain text (a .txt "
-               "file) and import that.")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        refuse(f"{name} is not UTF-8 text (byte {exc.start + 1} cannot be read): save it as "
-               "UTF-8 plain text and try again.")
-    if not text.strip():
-        refuse(f"{name} has no text to import: it is empty, or holds only spaces and blank "
-               "lines.")
+        text = pasted_text(sys.stdin.buffer if stdin else Path(file),
+                           "standard input" if stdin else file)
+    except NotALetter as exc:
+        refuse(str(exc))
     root = Path(site)
     letters = root / "content" / "letters"
 
@@ -419,10 +371,9 @@ def import_letter(file: str, slug: str | None, site: str, force: bool) -> None:
     path = letters / f"{slug}.md"
     if slug and not force and path.exists():   # said before the work, when the slug is known
         refuse(f"{shown(path)} exists; use --force to replace it.")
-    problems: list[Problem] = []
     if not (root / "site.yml").is_file():
         click.echo(f"warning: no site.yml in {site}: using the default point phrases", err=True)
-    letter = imported_from(text, read_config(read_site_yml(root, problems), problems, ()).points)
+    letter = imported_from(text, lenient_config(root).points)
     if not slug:
         path = letters / f"{slug_from_letter(letter)}.md"
     existed = path.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -107,3 +108,35 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
 def has_errors(problems: Iterable[Problem]) -> bool:
     """True when any problem is an error."""
     return any(p.severity == "error" for p in problems)
+
+
+SHOWN_PER_FILE = 50
+"""The most problems printed for one file: a file with thousands (a pasted list of unknown
+fields) would bury every other file's."""
+
+
+def report_lines(problems: Iterable[Problem], prefix: str = "") -> list[str]:
+    """The lines of a text report: every problem sorted (at most SHOWN_PER_FILE a file, then
+    a count), each path after `prefix`, then the totals."""
+    ordered = sort_problems(problems)
+    lines, per_file = [], dict[str, int]()
+    for problem in ordered:
+        per_file[problem.path] = per_file.get(problem.path, 0) + 1
+        if per_file[problem.path] <= SHOWN_PER_FILE:
+            lines.append(problem.format(prefix))
+    for path, count in per_file.items():
+        if count > SHOWN_PER_FILE:
+            lines.append(shown(f"… and {count - SHOWN_PER_FILE:,} more problems in "
+                               f"{prefix}{path} (all of them: tracker check --format json)"))
+    if ordered:
+        errors = sum(p.severity == "error" for p in ordered)
+        lines.append(f"{errors} error(s), {len(ordered) - errors} warning(s)")
+    return lines
+
+
+def report_json(problems: Iterable[Problem], prefix: str = "") -> str:
+    """Every problem sorted, as a JSON list, each path after `prefix` (as the text report has
+    it); control and direction characters as JSON escapes, never as themselves."""
+    found = [{**p.as_dict(), "path": prefix + p.path} for p in sort_problems(problems)]
+    text = json.dumps(found, indent=2, ensure_ascii=False)
+    return FORBIDDEN.sub(lambda m: f"\\u{ord(m[0]):04x}", text)

@@ -19,12 +19,14 @@ from ..content.folder import slugify
 from ..content.markdown import markup
 from ..content.model import PointKind
 from . import letter_text as lt
+from . import letterhead as lh
+from . import pasted_lines as pl
 
 MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November"
          r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)")
 DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({MONTH})\.?,? (\d{{4}})\b")
-SALUTATION = re.compile(rf"\bDear (?:{lt.HONORIFIC} (?:[A-Z]\.? ?)*{lt.NAME}(?: (?:and|&) {lt.HONORIFIC} "
-                        rf"(?:[A-Z]\.? ?)*{lt.NAME})?|Sir or Madam|Sir/Madam|{lt.NAME}),?")
+SALUTATION = re.compile(rf"\bDear (?:{lh.HONORIFIC} (?:[A-Z]\.? ?)*{lh.NAME}(?: (?:and|&) {lh.HONORIFIC} "
+                        rf"(?:[A-Z]\.? ?)*{lh.NAME})?|Sir or Madam|Sir/Madam|{lh.NAME}),?")
 SIGN_OFF = re.compile(r"\b(?:Yours [Ss]incerely|Yours [Ff]aithfully|Yours [Tt]ruly|"
                       r"(?:With )?(?:[Kk]ind|[Bb]est) (?:[Rr]egards|[Ww]ishes)),?")
 OPENER = re.compile(
@@ -77,10 +79,10 @@ class Parts:
     body: list[lt.Piece] = field(default_factory=list)
     tail: list[lt.Piece] = field(default_factory=list)
     """The sign-off and everything after it."""
-    date: lt.Line | None = None
+    date: pl.Line | None = None
     """The line that holds the letter's own date."""
     addressee: list[str] = field(default_factory=list)
-    subject: lt.Line | None = None
+    subject: pl.Line | None = None
     """The subject line (the letter's title)."""
     signatories: list[str] = field(default_factory=list)
     signed_line: int = 0
@@ -90,7 +92,7 @@ class Parts:
 
 def import_letter(text: str, kinds: Sequence[PointKind] = DEFAULT_POINTS) -> Imported:
     """The letter file for pasted `text`; the site's point phrases find its points."""
-    lines, repairs = lt.read_lines(text)
+    lines, repairs = pl.read_lines(text)
     parts = split_letter(lines, [p for k in kinds for p in k.phrases])
     fields: dict[str, str] = {}
     guesses: list[str] = []
@@ -158,60 +160,60 @@ def slug_from_letter(imported: Imported) -> str:
 
 # The letter's parts ---------------------------------------------------------------------
 
-def split_letter(lines: list[lt.Line], phrases: Sequence[str]) -> Parts:
+def split_letter(lines: list[pl.Line], phrases: Sequence[str]) -> Parts:
     """Head (letterhead … subject line), body pieces and tail (sign-off …)."""
     parts = Parts()
-    head: list[lt.Line] = []
-    found = lt.find_line(lines[:60], SALUTATION)   # the greeting is near the top
+    head: list[pl.Line] = []
+    found = pl.find_line(lines[:60], SALUTATION)   # the greeting is near the top
     if found:
         index, match = found
         line = lines[index]
         short = len(line.text[match.start():].split()) <= 7
         end = len(line.text) if short and not OPENER.search(line.text, match.end()) \
             else match.end()
-        cut = lt.cut_line(line, match.start(), end)
+        cut = pl.cut_line(line, match.start(), end)
         greeting = next(i for i, ln in enumerate(cut) if ln.text.startswith("Dear"))
-        head = [*lines[:index], lt.Line(line.number, ""), *cut[:greeting + 1]]
+        head = [*lines[:index], pl.Line(line.number, ""), *cut[:greeting + 1]]
         lines = cut[greeting + 1:] + lines[index + 1:]
     else:   # no greeting: the head is what comes before the opening sentence
         opening = next((i for i, ln in enumerate(lines[:60]) if OPENER.match(ln.text)), 0)
         head, lines = lines[:opening], lines[opening:]
-    signed = lt.find_line(lines, SIGN_OFF, last=True)
-    tail: list[lt.Line] = []
+    signed = pl.find_line(lines, SIGN_OFF, last=True)
+    tail: list[pl.Line] = []
     if signed:
         index, match = signed
-        cut = lt.cut_line(lines[index], match.start(), match.end())
+        cut = pl.cut_line(lines[index], match.start(), match.end())
         sign = next(i for i, ln in enumerate(cut) if SIGN_OFF.match(ln.text))
         lines, tail = lines[:index] + cut[:sign], cut[sign:] + lines[index + 1:]
-    if lt.blocks(head):
+    if pl.blocks(head):
         _head(parts, head, greeting=bool(found))
         lines = lines[_subject(parts, lines):] if found else lines
     _tail(parts, tail)
-    parts.body = lt.body_pieces(lt.blocks(lines), (*phrases, *lt.HEADINGS), phrases, parts.notes)
+    parts.body = lt.body_pieces(pl.blocks(lines), (*phrases, *lt.HEADINGS), phrases, parts.notes)
     return parts
 
 
-def _head(parts: Parts, head: list[lt.Line], greeting: bool) -> None:
+def _head(parts: Parts, head: list[pl.Line], greeting: bool) -> None:
     """Letterhead, the date, the addressee, then the greeting (the last block of `head`);
     with no greeting, a last block that looks like a heading is the subject line."""
-    before = lt.blocks(head)
+    before = pl.blocks(head)
     last = before.pop() if greeting else []
-    lines = [ln for block in before for ln in (*block, lt.Line(block[0].number, ""))]
-    dated = lt.find_line(lines, DATE)
+    lines = [ln for block in before for ln in (*block, pl.Line(block[0].number, ""))]
+    dated = pl.find_line(lines, DATE)
     if dated:
         index, match = dated
         line = lines[index]
         start = 0 if line.text[:match.start()].rstrip().endswith(":") else match.start()
-        cut = lt.cut_line(line, start, match.end())
+        cut = pl.cut_line(line, start, match.end())
         parts.date = next(ln for ln in cut if ln.text == line.text[start:match.end()].strip())
-        lines = lines[:index] + [lt.Line(line.number, "")] + cut + lines[index + 1:]
+        lines = lines[:index] + [pl.Line(line.number, "")] + cut + lines[index + 1:]
     seen = parts.date is None
-    for block in lt.blocks(lines):
+    for block in pl.blocks(lines):
         texts = [ln.text for ln in block]
         if block[0] is parts.date:
             seen = True
         elif len(texts) == 1 and len(texts[0].split()) > 6:
-            texts = lt.addressee_lines(texts[0]) if seen else lt.address_lines(texts[0])
+            texts = lh.addressee_lines(texts[0]) if seen else lh.address_lines(texts[0])
         if seen and block[0] is not parts.date:
             parts.addressee += texts
         parts.head.append(lt.Piece("lines", "\n".join(texts), block[0].number))
@@ -220,10 +222,10 @@ def _head(parts: Parts, head: list[lt.Line], greeting: bool) -> None:
     elif "\n" not in parts.head[-1].text and lt.heading_like(parts.head[-1].text):
         subject = parts.head.pop()
         parts.addressee = parts.addressee[:-1]
-        _take_subject(parts, [lt.Line(subject.line, subject.text)])
+        _take_subject(parts, [pl.Line(subject.line, subject.text)])
 
 
-def _subject(parts: Parts, lines: list[lt.Line]) -> int:
+def _subject(parts: Parts, lines: list[pl.Line]) -> int:
     """Take the subject line off the start of `lines`; the index where the body starts."""
     start = next((i for i, ln in enumerate(lines) if ln.text), len(lines))
     end = next((i for i in range(start, len(lines)) if not lines[i].text), len(lines))
@@ -231,8 +233,8 @@ def _subject(parts: Parts, lines: list[lt.Line]) -> int:
         match = OPENER.search(lines[index].text)
         if match and (match.start() > 0 or index > start):
             line = lines[index]
-            _take_subject(parts, [*lines[start:index], lt.Line(line.number, line.text[:match.start()])])
-            lines[index] = lt.Line(line.number, line.text[match.start():])
+            _take_subject(parts, [*lines[start:index], pl.Line(line.number, line.text[:match.start()])])
+            lines[index] = pl.Line(line.number, line.text[match.start():])
             return index
         if match:
             return start
@@ -243,20 +245,20 @@ def _subject(parts: Parts, lines: list[lt.Line]) -> int:
     return start
 
 
-def _take_subject(parts: Parts, lines: list[lt.Line]) -> None:
-    text = lt.join_lines(line.text.strip() for line in lines)
+def _take_subject(parts: Parts, lines: list[pl.Line]) -> None:
+    text = pl.join_lines(line.text.strip() for line in lines)
     if text:
         number = next(ln.number for ln in lines if ln.text.strip())
-        parts.subject = lt.Line(number, text)
+        parts.subject = pl.Line(number, text)
         parts.head.append(lt.Piece("paragraph", text, number))
 
 
-def _tail(parts: Parts, tail: list[lt.Line]) -> None:
-    found = lt.blocks(tail)
+def _tail(parts: Parts, tail: list[pl.Line]) -> None:
+    found = pl.blocks(tail)
     if not found:
         return
     parts.signed_line = found[0][0].number
-    parts.signatories, shown = lt.signatures(" ".join(ln.text for b in found[1:] for ln in b))
+    parts.signatories, shown = lh.signatures(" ".join(ln.text for b in found[1:] for ln in b))
     for index, block in enumerate(found):
         texts = [ln.text for ln in block]
         if index == 1 and len(texts) == 1 and " ".join(shown) == texts[0]:
@@ -273,14 +275,14 @@ def _date(day: str, month: str, year: str) -> dt.date | None:
         return None
 
 
-def _letter_date(line: lt.Line | None) -> tuple[dt.date | None, str]:
+def _letter_date(line: pl.Line | None) -> tuple[dt.date | None, str]:
     match = DATE.search(line.text) if line else None
     if not line or not match:
         return None, ""
     return _date(*match.groups()), f"from '{match[0]}' on line {line.number}"
 
 
-def _inspectorates(lines: list[lt.Line]) -> list[tuple[str, int]]:
+def _inspectorates(lines: list[pl.Line]) -> list[tuple[str, int]]:
     found: list[tuple[str, int]] = []
     for name, pattern in (("Ofsted", r"\bOfsted\b"), ("CQC", r"\bCQC\b|Care Quality Commission")):
         line = next((ln for ln in lines if re.search(pattern, ln.text, re.I)), None)
@@ -296,20 +298,20 @@ def _kind(title: str) -> tuple[str | None, str]:
     return None, ""
 
 
-def _institution(parts: Parts, lines: list[lt.Line]) -> tuple[str, int]:
+def _institution(parts: Parts, lines: list[pl.Line]) -> tuple[str, int]:
     """The inspected institution: the addressee line naming a school, centre, council, …"""
     line = parts.head[0].line if parts.head else 0
     for text in parts.addressee:
         for part in text.split(", "):
-            if re.match(rf"{lt.HONORIFIC} ", part) or re.fullmatch(lt.ROLE, part) or \
-                    re.search(lt.POSTCODE, part) or part[:1].isdigit():
+            if re.match(rf"{lh.HONORIFIC} ", part) or re.fullmatch(lh.ROLE, part) or \
+                    re.search(lh.POSTCODE, part) or part[:1].isdigit():
                 continue
-            if lt.INSTITUTION.search(part):
+            if lh.INSTITUTION.search(part):
                 return part.strip(" ,"), _line_of(lines, part)
     return "", line
 
 
-def _visit_dates(body: list[lt.Piece], lines: list[lt.Line]) -> tuple[list[dt.date], str]:
+def _visit_dates(body: list[lt.Piece], lines: list[pl.Line]) -> tuple[list[dt.date], str]:
     """The dates of the visit, from the opening paragraph ('on 21 and 22 January 2010')."""
     opening = [p for p in body if p.kind == "paragraph"][:2]
     match = next((m for p in opening for m in VISIT.finditer(p.text)
@@ -333,7 +335,7 @@ def _visit_dates(body: list[lt.Piece], lines: list[lt.Line]) -> tuple[list[dt.da
     return dates, where
 
 
-def _inspectors(parts: Parts, lines: list[lt.Line]) -> tuple[list[str], str]:
+def _inspectors(parts: Parts, lines: list[pl.Line]) -> tuple[list[str], str]:
     names = list(parts.signatories)
     where = [f"from the sign-off on line {parts.signed_line}"] if names else []
     opening = next((p for p in parts.body if p.kind == "paragraph"), None)
@@ -345,7 +347,7 @@ def _inspectors(parts: Parts, lines: list[lt.Line]) -> tuple[list[str], str]:
     return names, " and ".join(where).replace(" and from", " and")
 
 
-def _line_of(lines: list[lt.Line], text: str) -> int:
+def _line_of(lines: list[pl.Line], text: str) -> int:
     """The line where `text` starts (its first words, when it runs over lines)."""
     words = text.split()
     for size in (len(words), 3, 1):
@@ -358,7 +360,7 @@ def _line_of(lines: list[lt.Line], text: str) -> int:
 
 def _points(body: str, kinds: Sequence[PointKind]) -> list[str]:
     specs = [markup.KindSpec(k.id, k.prefix, k.label, k.phrases) for k in kinds]
-    _, found = markup.parse_letter(body, specs, True)
+    _, found = markup.render_letter(body, specs, True)
     return [b.point.id for b in found.blocks if b.point]
 
 

@@ -1,36 +1,19 @@
-"""Pasted letter text → lines, pieces and Markdown, without losing a word.
+"""A pasted letter's lines → pieces (headings, paragraphs, list items) and Markdown, without
+losing a word.
 
 Text copied out of a PDF or a web page arrives damaged. This module only moves line
-breaks, joins lines and restores characters that the copy mangled (apostrophes,
-ligatures); every word stays, in order. `tracker.importer` finds the letter's parts and
-guesses the front matter.
+breaks and joins lines (`pasted_lines` restores the characters the copy mangled); every
+word stays, in order. `importer` finds the letter's parts and guesses the front matter.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Professor|Prof|Sir|Dame|Councillor|Cllr|Rev)\.?"
-ROLE = (r"(?:(?:Acting|Interim|Executive|Deputy|Associate) )?(?:Headteacher|Head [Tt]eacher"
-        r"|Headmaster|Headmistress|Principal|Director of Children['’]s Services|Director of "
-        r"Education|Chief Executive(?: Officer)?|Chair of (?:the )?(?:Governors|Governing Body|"
-        r"Trustees|Board)|Head of (?:Centre|School|Service)|Proprietor|Manager|Director)")
-INSTITUTION = re.compile(
-    r"(?:[A-Z0-9][\w'’&.-]{0,59}(?: (?:of|the|and|for|&|in|on|upon))? ){0,7}?(?:School|Academy|"
-    r"College|Centre|Center|Council|Authority|Trust|Unit|Partnership|Board|Nursery|Federation|"
-    r"University|Institute|Hospital|Foundation|Services?|Provision|Infants|Juniors)\b")
-"""A name that ends in School, Centre, Council, …. Its words have at most 60 characters, so that
-a long run of letters is not read again from each capital in it (a time that grows as its square)."""
-POSTCODE = r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"
-NAME = r"[A-Z][\w'’-]+"
-ROLE_WORDS = {"Her", "His", "Majesty's", "Majesty’s", "Additional", "Ofsted", "CQC", "Senior",
-              "Lead", "Regional", "Deputy", "HMI", "Inspector", "Director", "Chief", "Social",
-              "Care", "Children's", "Children’s", "Services", "Schools", "Specialist", "Team",
-              "Assistant", "Joint", "Associate", "Principal", "Inspection", "Manager",
-              "Adviser", "Officer", "(HMI)", "Inspectors"}
-ROLE_ENDS = {"Inspector", "HMI", "(HMI)", "Director", "Manager", "Adviser", "Officer"}
+from .pasted_lines import Line, join_lines
+
 HEADINGS = (
     "Features of good practice observed", "Features of good practice", "Evidence", "Context",
     "Background", "Main findings", "Key findings", "Findings", "Strengths", "Weaknesses",
@@ -48,15 +31,6 @@ CLOSING_STARTS = re.compile(
 
 
 @dataclass(frozen=True)
-class Line:
-    """One line of the pasted text, with its spaces tidied; a blank one ends a block."""
-
-    number: int
-    """1-based line number in the input."""
-    text: str
-
-
-@dataclass(frozen=True)
 class Piece:
     """One block of the Markdown to write."""
 
@@ -68,147 +42,6 @@ class Piece:
     """The input line it starts on."""
     marker: str = ""
     """An item's list marker ('-', '1.'); '#' for a heading the text marked as one."""
-
-
-# Characters -----------------------------------------------------------------------------
-
-_MOJIBAKE = (("â€™", "’"), ("â€˜", "‘"), ("â€œ", "“"), ("â€\x9d", "”"), ("â€“", "–"),
-             ("â€”", "—"), ("Â\u00a0", " "))
-_CHARACTERS = str.maketrans({
-    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\t": " ", "\u200b": None, "\u200c": None,
-    "\u200d": None, "\ufeff": None, "\u00ad": None, "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl",
-    "\ufb03": "ffi", "\ufb04": "ffl"})
-_LOST_APOSTROPHES = (
-    (re.compile(r"\b([A-Za-z]+)[?\ufffd](s|t|d|m|ll|re|ve)\b"), r"\1'\2"),   # Ofsted?s
-    (re.compile(r"\b([A-Za-z]{2,}) s\b(?![-'’])"), r"\1's"),                  # centre s
-    (re.compile(r"\b(can|don|isn|wasn|aren|doesn|didn|won|hasn|haven|hadn|weren|couldn|"
-                r"wouldn|shouldn) t\b", re.I), r"\1't"),                     # don t
-    (re.compile(r"\b(I|[Yy]ou|[Ww]e|[Tt]hey) (ll|re|ve)\b(?![-'’])"), r"\1'\2"),  # we re
-)
-
-
-def read_lines(text: str) -> tuple[list[Line], list[tuple[str, int]]]:
-    """The text's lines with spaces tidied and mangled characters restored; what was restored."""
-    notes: list[tuple[str, int]] = []
-    restored: list[tuple[str, int]] = []
-    lines: list[Line] = []
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    for number, raw in enumerate(text.split("\n"), 1):
-        for bad, good in _MOJIBAKE:
-            if bad in raw:
-                raw = raw.replace(bad, good)
-                notes.append(("restored quotation marks or dashes garbled in copying", number))
-        raw = raw.translate(_CHARACTERS)
-        found: list[tuple[int, str]] = []   # (where, word): a repair keeps the line's length
-        for pattern, replacement in _LOST_APOSTROPHES:
-            found += [(m.start(), m.expand(replacement)) for m in pattern.finditer(raw)]
-            raw = pattern.sub(replacement, raw)
-        restored += [(f"'{word}'", number) for _, word in sorted(found)]
-        for index, part in enumerate(raw.split("\f")):   # a page break ends a block
-            if index:
-                lines.append(Line(number, ""))
-            lines.append(Line(number, " ".join(part.split())))
-    note = "restored apostrophes lost in copying: " + ", ".join(
-        dict.fromkeys(word for word, _ in restored))
-    notes += [(note, n) for _, n in restored]
-    return lines, notes
-
-
-_HYPHENATED = re.compile(r"[A-Za-z]-")
-
-
-def join_lines(texts: Iterable[str]) -> str:
-    """Wrapped lines as one, with a space between: 'well-' + 'being' → 'well-being'. Blank
-    ones are left out. Each line is looked at once, and the text is put together once."""
-    out: list[str] = []
-    for text in filter(None, texts):
-        if out and not (_HYPHENATED.fullmatch(out[-1][-2:]) and text[:1].islower()):
-            out.append(" ")
-        out.append(text)
-    return "".join(out)
-
-
-def blocks(lines: Sequence[Line]) -> list[list[Line]]:
-    """The runs of lines between blank lines."""
-    found: list[list[Line]] = [[]]
-    for line in lines:
-        if line.text:
-            found[-1].append(line)
-        elif found[-1]:
-            found.append([])
-    return [b for b in found if b]
-
-
-def cut_line(line: Line, *at: int) -> list[Line]:
-    """The line cut at character positions into separate blocks."""
-    edges = [0, *sorted(a for a in at if 0 < a < len(line.text)), len(line.text)]
-    out: list[Line] = []
-    for start, end in zip(edges, edges[1:], strict=False):
-        if line.text[start:end].strip():
-            out += [Line(line.number, line.text[start:end].strip()), Line(line.number, "")]
-    return out
-
-
-def find_line(lines: list[Line], pattern: re.Pattern[str], last: bool = False) -> \
-        tuple[int, re.Match[str]] | None:
-    """The first (or last) line where `pattern` is found, and the match."""
-    order = range(len(lines) - 1, -1, -1) if last else range(len(lines))
-    for index in order:
-        match = pattern.search(lines[index].text)
-        if match:
-            return index, match
-    return None
-
-
-def signatures(text: str) -> tuple[list[str], list[str]]:
-    """Names of the people who signed, and the signature as lines (name, role, name, …)."""
-    words = text.split()
-    names: list[str] = []
-    shown: list[str] = []
-    at = 0
-    while at < len(words):
-        name: list[str] = []
-        role: list[str] = []
-        while at < len(words) and len(name) < 4 and re.fullmatch(r"[A-Z][\w'’.-]*", words[at]) \
-                and words[at] not in ROLE_WORDS:
-            name.append(words[at])
-            at += 1
-        while at < len(words) and words[at].rstrip(",") in ROLE_WORDS:
-            role.append(words[at])
-            at += 1
-        ends = bool(role) and role[-1].rstrip(",") in ROLE_ENDS
-        if 2 <= len(name) <= 4 and (ends or (not role and at == len(words) and not names)):
-            names.append(" ".join(name))
-            shown += [" ".join(name), " ".join(role)]
-        else:
-            shown.append(" ".join(words[at - len(name) - len(role):]))
-            break
-    return names, [s for s in shown if s]
-
-
-def address_lines(text: str) -> list[str]:
-    """A run-together address as lines: a break after each postcode, and before each phone,
-    fax, e-mail or web address."""
-    text = re.sub(rf"({POSTCODE}) ", "\\1\n", text)
-    text = re.sub(r" (?=(?:Direct |Switchboard )?(?:T|F|Tel|Fax|Telephone)[:.]? ?\+?\(?\d)",
-                  "\n", text)
-    text = re.sub(r"(?<!Direct) (?=\[?[\w.+-]+@|\[?(?:www\.|https?://))", "\n", text)
-    return text.split("\n")
-
-
-def addressee_lines(text: str) -> list[str]:
-    """'Mrs R Harris-Cooksley Headteacher Dacorum … Centre 30 Tenzing Road …' as lines."""
-    match = re.match(rf"(?P<name>{HONORIFIC} (?:[A-Z]\.? )*(?:{NAME} )??{NAME}) "
-                     rf"(?:(?P<role>{ROLE}),? )?(?P<rest>.*)$", text)
-    if not match:
-        return address_lines(text)
-    out = [match["name"], *([match["role"]] if match["role"] else [])]
-    rest = match["rest"]
-    place = INSTITUTION.match(rest)
-    if place:
-        out.append(place.group(0))
-        rest = rest[place.end():].strip()
-    return out + address_lines(rest) if rest else out
 
 
 # The body -------------------------------------------------------------------------------

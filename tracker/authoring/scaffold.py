@@ -8,10 +8,8 @@ import re
 import secrets
 from pathlib import Path
 
-from ..content.config import read_config
 from ..content.folder import SLUG_HINT, is_slug, slugify
-from ..content.sources import read_config as read_site_yml
-from ..errors import Problem
+from ..content.sources import lenient_config
 
 
 class ExistsError(Exception):
@@ -129,8 +127,7 @@ def yaml_text(text: str) -> str:
 
 def _statuses(root: Path) -> list[tuple[str, bool]]:
     """(id, verdict) of each status the site's records may use (defaults if site.yml is bad)."""
-    problems: list[Problem] = []
-    config = read_config(read_site_yml(root, problems), problems, ())
+    config = lenient_config(root)
     return [(s.id, s.verdict) for s in config.statuses]
 
 

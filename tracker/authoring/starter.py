@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shlex
 from pathlib import Path
 
 from ..content.config import DEFAULT_PRESET, PRESETS
@@ -152,3 +153,16 @@ def init_site(folder: Path, today: dt.date) -> list[Path]:
         ".gitignore": "_site/\n",
     }
     return [write_new(folder, rel, text) for rel, text in files.items()]
+
+
+def next_steps(folder: str) -> str:
+    """What to do after `tracker init FOLDER`, in plain words."""
+    return (
+        "\nNext steps: preview it with\n"
+        f"  cd {shlex.quote(folder)} && tracker serve\n"
+        "then open http://127.0.0.1:8000/ in a web browser. 'tracker check' says that the "
+        "sample letter's second point is not tracked yet. To try adding a record for it, type "
+        "this in another terminal, in the same folder:\n"
+        "  tracker new record sample-children-views --tracks letter:sample-letter#I2\n"
+        "Then replace the samples with your own letters, records and updates."
+    )

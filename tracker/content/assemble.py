@@ -12,13 +12,14 @@ from ..errors import Problem, did_you_mean, has_errors
 from ..scale.memo import Memo, cached
 from ..scale.processes import share
 from ..scale.spool import Spool
-from .config import read_config
+from .config import site_config
 from .documents import read_letter, read_page, read_update, slug_problem, with_body
+from .files import DataFile, Document, OnDisk
 from .model import Letter, Page, Record, Site, SiteConfig, Update
 from .records import read_record
 from .refs import TARGET_KINDS, Targets, update_title
 from .safeyaml import Pos, YList
-from .sources import DataFile, Document, OnDisk, RawSite
+from .sources import RawSite
 from .texts import resolve_links
 
 RESERVED_SLUGS = frozenset({
@@ -181,7 +182,7 @@ def assemble(raw: RawSite, *, drafts: bool = True, memo: Memo | None = None,
     processes (and a national site's HTML kept in a temporary file in `spool_in`)."""
     problems: list[Problem] = []
     config = cached(memo, "config", (raw.config, raw.themes),
-                    lambda: read_config(raw.config, problems, raw.themes), problems)
+                    lambda: site_config(raw.config, problems, raw.themes), problems)
     docs = {d.path: d for d in (*raw.letters, *raw.updates, *raw.pages)}
 
     letters = _read_letters(_valid_slugs(raw.letters, problems), config, problems, memo, jobs,

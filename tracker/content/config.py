@@ -153,7 +153,7 @@ def _base_url(fields: Fields) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def read_config(data: YMap, problems: list[Problem], themes: tuple[str, ...]) -> SiteConfig:
+def site_config(data: YMap, problems: list[Problem], themes: tuple[str, ...]) -> SiteConfig:
     """Validate site.yml; every missing key gets its default."""
     required = () if isinstance(data, Unread) else ("title",)
     fields = Fields("site.yml", data, problems, allowed=SITE_KEYS, required=required)

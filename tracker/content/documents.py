@@ -6,13 +6,13 @@ from dataclasses import replace
 
 from ..errors import Problem, ProblemError, did_you_mean
 from .fields import Fields
+from .files import Document
 from .folder import is_slug, slugify
 from .markdown import markup
 from .markdown.markup import KindSpec
 from .model import Block, Letter, Markup, Page, Point, Poll, PollResult, SiteConfig, Update
 from .safeyaml import Pos, YMap
-from .sources import Document
-from .texts import parse_markup, prepared_markup, report_nesting
+from .texts import markup_of, parse_markup, report_nesting
 
 LETTER_KEYS = ("title", "date", "inspectorate", "kind", "subject", "visit_dates", "inspectors",
                "source", "points")
@@ -46,8 +46,8 @@ def read_letter(doc: Document, config: SiteConfig, problems: list[Problem]) -> L
     text = _body(doc, problems)
     if text is None:
         return None
-    tokens, found = markup.parse_letter(text, kinds, auto)
-    report_nesting(tokens, doc.path, Pos(doc.body_line, 1), problems)
+    prepared, found = markup.render_letter(text, kinds, auto)
+    report_nesting(prepared, doc.path, Pos(doc.body_line, 1), problems)
     for line, written, known in found.bad_markers:
         problems.append(Problem(doc.path, doc.body_line + line, 1, "error",
                                 f"unknown point kind '.{written}' in a marker",
@@ -60,7 +60,7 @@ def read_letter(doc: Document, config: SiteConfig, problems: list[Problem]) -> L
     subject, visit_dates = fields.text("subject") or "", fields.dates("visit_dates")
     if not fields.ok or title is None or date is None:
         return None
-    body = replace(prepared_markup(text, tokens), text="")  # nothing shows a letter's plain text
+    body = replace(markup_of(text, prepared), text="")  # nothing shows a letter's plain text
     return Letter(
         slug=doc.slug, path=doc.path, title=title, date=date, inspectorate=inspectorate,
         kind=kind, subject=subject, visit_dates=visit_dates, inspectors=inspectors,

@@ -6,11 +6,11 @@ from typing import Any
 
 from ..errors import Problem, ProblemError, did_you_mean
 from .fields import Fields
+from .files import DataFile
 from .folder import is_slug, slugify
 from .model import Action, Entry, Record, Ref, SiteConfig
 from .refs import Targets
 from .safeyaml import Pos, YList, YMap
-from .sources import DataFile
 from .texts import markdown_field, reference_item
 
 RECORD_KEYS = ("title", "tracks", "owner", "summary", "timeline", "actions")

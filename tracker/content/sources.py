@@ -1,4 +1,6 @@
-"""The only reader of a site folder: a sorted walk, front matter, a cache of what was read.
+"""The only reader of a site folder: a sorted walk of each folder (litter, links out and
+unusable names left out, and said), what was read kept between rebuilds, and the whole
+folder read into a RawSite. Reading one file is `files`'.
 
 Everything read here keeps where it came from (file, line, column) so that later
 stages can point at the exact place of a mistake.
@@ -13,101 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, ProblemError, forbidden_at
+from ..scale import spool
+from .config import site_config
+from .files import DataFile, Document, read_data_file, read_document, read_text
 from .folder import describe, is_hidden, is_litter, leads_out, usable_name
-from .safeyaml import Pos, Unread, YMap, load_yaml, located_error
-
-MAX_FILE_BYTES = 2 * 1024 * 1024
-"""Content files larger than this are refused before they are read."""
-LEAN_FROM = 50_000
-"""A one-off build keeps the files of a folder with more than this many lean: it remembers
-where each is and reads it again from the disk when needed. It costs a fifth more time to
-read the site, and saves most of the memory a national site's files take while the
-references between them are checked (1.6 GB of records at 100,000 letters)."""
-
-
-@dataclass(frozen=True, slots=True)
-class OnDisk:
-    """Where a lean file is, and how it was when first read: its text is read again when
-    needed, and refused if the file changed in between."""
-
-    root: Path
-    rel: str
-    size: int
-    mtime_ns: int
-
-    def text(self) -> str:
-        full = self.root / self.rel
-        try:
-            info = full.stat()
-            data = full.read_bytes()
-        except OSError:
-            info, data = None, b""
-        if info is None or (info.st_size, info.st_mtime_ns) != (self.size, self.mtime_ns) \
-                or len(data) != self.size:
-            raise located_error(self.rel, Pos(1, 1), "this file changed while the site was being built",
-                                "build again once the file is saved")
-        return decode(data, self.rel)
-
-
-@dataclass(frozen=True)
-class Document:
-    """A Markdown file with YAML front matter."""
-
-    path: str
-    """Relative to the site folder."""
-    slug: str
-    """The file name without `.md`."""
-    meta: YMap
-    """The front matter."""
-    kept_body: str | OnDisk
-    """The Markdown after the front matter, or (lean) where to read it again."""
-    body_line: int
-    """The file line on which the body starts."""
-
-    @property
-    def body(self) -> str:
-        """The Markdown after the front matter (raises ProblemError if a lean file changed)."""
-        if isinstance(self.kept_body, OnDisk):
-            lines = self.kept_body.text().split("\n")
-            return "\n".join(lines[_front_matter_end(lines, self.path) + 1:])
-        return self.kept_body
-
-
-Outline = tuple[str, dict[str, str]]
-
-
-def outline_of(mapping: YMap, slug: str) -> Outline:
-    """A record mapping's title (else `slug`) and {sub-action id: title}, read leniently:
-    mistakes in them are reported when the record is read."""
-    title = mapping.get("title")
-    actions: dict[str, str] = {}
-    for item in mapping.get("actions") or ():
-        if isinstance(item, YMap) and isinstance(item.get("id"), str):
-            actions[item["id"]] = str(item.get("title") or item["id"])
-    return (str(title) if title else slug), actions
-
-
-@dataclass(frozen=True)
-class DataFile:
-    """A YAML file whose top level is a mapping."""
-
-    path: str
-    slug: str
-    kept: YMap | OnDisk
-    """The mapping, or (lean) where to read it again each time the mapping is asked for."""
-    outline: Outline
-    """Its title and sub-action titles, taken when it was read, so that references can name
-    them without reading a lean file again."""
-
-    @property
-    def data(self) -> YMap:
-        """The mapping, with the place of every key and value (raises ProblemError if a lean
-        file changed)."""
-        if isinstance(self.kept, OnDisk):
-            data = load_yaml(self.kept.text(), self.path)  # it was read once, so it reads again
-            assert isinstance(data, YMap)
-            return data
-        return self.kept
+from .model import SiteConfig
+from .safeyaml import Pos, Unread, YMap, load_yaml
 
 
 @dataclass(frozen=True)
@@ -125,71 +38,6 @@ class RawSite:
     """Names of the site's own themes under `themes/`."""
     unreadable: tuple[str, ...] = ()
     """Content files that could not be read (their problems are reported)."""
-
-
-def decode(data: bytes, path: str) -> str:
-    """UTF-8 text with Unix line ends; raise ProblemError at the first bad byte."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise located_error(
-            path, Pos(line, column), f"this file is not UTF-8 text (byte 0x{data[exc.start]:02X})",
-            "save the file as UTF-8 in your editor ('Save as' > encoding: UTF-8)",
-        ) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    at = forbidden_at(text)
-    if at is not None:
-        line = text.count("\n", 0, at) + 1
-        column = at - (text.rfind("\n", 0, at) + 1) + 1
-        message, hint = describe(text[at])
-        raise located_error(path, Pos(line, column), f"this file contains {message}", hint)
-    return text
-
-
-def read_text(root: Path, path: str, lean: bool = False) -> tuple[str, OnDisk | None]:
-    """A file's text, refusing huge or undecodable files; `lean`, also where to read it again."""
-    full = root / path
-    info = full.stat()
-    if info.st_size > MAX_FILE_BYTES:
-        raise located_error(
-            path, Pos(1, 1),
-            f"this file is {info.st_size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
-            "split it into smaller files, or put large documents under static/",
-        )
-    data = full.read_bytes()
-    again = OnDisk(root, path, len(data), info.st_mtime_ns) if lean else None
-    return decode(data, path), again
-
-
-def _front_matter_end(lines: list[str], path: str) -> int:
-    """The index of the line that closes the front matter."""
-    if not lines or lines[0].strip() != "---":
-        raise located_error(
-            path, Pos(1, 1), "this file has no front matter",
-            "start the file with a line '---', then 'title: …' and 'date: YYYY-MM-DD', "
-            "then another '---' line",
-        )
-    for index in range(1, len(lines)):
-        if lines[index].strip() in ("---", "..."):
-            return index
-    raise located_error(
-        path, Pos(1, 1), "the front matter is not closed",
-        "add a line '---' after the last front matter field",
-    )
-
-
-def split_front_matter(text: str, path: str) -> tuple[YMap, str, int]:
-    """(front matter, body, first body line) of a Markdown file."""
-    lines = text.split("\n")
-    index = _front_matter_end(lines, path)
-    meta = load_yaml("\n".join(lines[1:index]), path, line_offset=1)
-    if meta is None:
-        meta = YMap(Pos(2, 1))
-    if not isinstance(meta, YMap):
-        raise located_error(path, Pos(2, 1), "the front matter must be 'key: value' lines")
-    return meta, "\n".join(lines[index + 1:]), index + 2
 
 
 def _link_out(rel: str) -> Problem:
@@ -239,35 +87,6 @@ def _listing(root: Path, folder: str, suffix: str, problems: list[Problem]) -> l
                 f"rename it to end in '{suffix}'",
             ))
     return found
-
-
-def read_document(root: Path, rel: str, lean: bool = False) -> Document | Problem:
-    """A Markdown file with front matter, or the problem that stops it being read. A `lean`
-    one keeps only where its body is: a one-off build of a national site holds every letter
-    while it checks the references between them."""
-    try:
-        text, again = read_text(root, rel, lean)
-        meta, body, body_line = split_front_matter(text, rel)
-    except ProblemError as exc:
-        return exc.problem
-    return Document(rel, Path(rel).stem, meta, again or body, body_line)
-
-
-def read_data_file(root: Path, rel: str, lean: bool = False) -> DataFile | Problem:
-    """A YAML mapping file, or the problem that stops it being read. A `lean` one keeps only
-    where it is: a mapping with the places of its keys and values takes ten times the room
-    of its text."""
-    try:
-        text, again = read_text(root, rel, lean)
-        data = load_yaml(text, rel)
-    except ProblemError as exc:
-        return exc.problem
-    if not isinstance(data, YMap):
-        return Problem(rel, 1, 1, "error",
-                       "this file must be 'key: value' lines (a YAML mapping)",
-                       "start with 'title: …'")
-    slug = Path(rel).stem
-    return DataFile(rel, slug, again or data, outline_of(data, slug))
 
 
 Reader = Callable[[Path, str], Any]
@@ -330,7 +149,7 @@ def _read_folder(root: Path, folder: str, suffix: str, reader: Callable[[Path, s
         found_problems: list[Problem] = []
         found_unreadable: list[str] = []
         listed = _listing(root, folder, suffix, found_problems)
-        lean = cache is None and len(listed) > LEAN_FROM
+        lean = cache is None and len(listed) > spool.LEAN_FROM
 
         def read(root: Path, rel: str) -> Any:
             return reader(root, rel, lean)
@@ -384,7 +203,7 @@ def walk_files(base: Path, inside: Path, shown: str, problems: list[Problem]) ->
     return sorted(found)
 
 
-def read_config(root: Path, problems: list[Problem], cache: FileCache | None = None) -> YMap:
+def read_site_yml(root: Path, problems: list[Problem], cache: FileCache | None = None) -> YMap:
     """site.yml as a mapping; an empty `Unread` mapping (and a problem) when it cannot be read."""
     if (root / "site.yml").is_symlink() and leads_out(root / "site.yml", root.resolve()):
         problems.append(Problem("site.yml", 1, 1, "error",
@@ -436,9 +255,9 @@ def _themes(root: Path, problems: list[Problem]) -> tuple[str, ...]:
 def read_site(root: Path, cache: FileCache | None = None) -> tuple[RawSite, list[Problem]]:
     """Read every source file of the site at `root`, in a stable order; with a `cache`,
     only files that changed since the last read are read again. Without one (a one-off
-    build or check), the files of a folder of more than LEAN_FROM are kept lean."""
+    build or check), the files of a folder of more than `spool.LEAN_FROM` are kept lean."""
     problems: list[Problem] = []
-    config = read_config(root, problems, cache)
+    config = read_site_yml(root, problems, cache)
     themes = _themes(root, problems)
     unreadable: list[str] = []
     rest = (problems, unreadable, cache)
@@ -453,3 +272,10 @@ def read_site(root: Path, cache: FileCache | None = None) -> tuple[RawSite, list
         unreadable=tuple(unreadable),
     )
     return raw, problems
+
+
+def lenient_config(root: Path) -> SiteConfig:
+    """site.yml's settings, with the defaults wherever it cannot be read: for the commands that
+    write new files (new, import), which must work in a site that has mistakes."""
+    problems: list[Problem] = []
+    return site_config(read_site_yml(root, problems), problems, ())

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
-
-from markdown_it.common.utils import escapeHtml as escape_html
-from markdown_it.token import Token
 
 from ..errors import Problem
 from .markdown import markup
@@ -28,16 +24,16 @@ def parse_markup(source: str, path: str, start: Pos, problems: list[Problem]) ->
         # One line of words with no Markdown in it, as most notes are: one paragraph,
         # rendered as the parser would, at a tenth of the cost.
         text = " ".join(source.split())
-        return Markup((), Markup.pack(f"<p>{escape_html(source)}</p>\n"), text=text, lead=text)
-    tokens = markup.parse(source)
-    report_nesting(tokens, path, start, problems)
-    return prepared_markup(source, tokens)
+        return Markup((), Markup.pack(f"<p>{markup.escape_html(source)}</p>\n"), text=text, lead=text)
+    prepared = markup.render_text(source)
+    report_nesting(prepared, path, start, problems)
+    return markup_of(source, prepared)
 
 
-def report_nesting(tokens: Sequence[Token], path: str, start: Pos,
+def report_nesting(prepared: markup.Prepared, path: str, start: Pos,
                    problems: list[Problem]) -> None:
     """A problem where text is nested too deeply to be shown, if it is anywhere."""
-    line = markup.too_deep(tokens)
+    line = prepared.too_deep
     if line is not None:
         problems.append(Problem(
             path, start.line + line, 1, "error",
@@ -45,10 +41,9 @@ def report_nesting(tokens: Sequence[Token], path: str, start: Pos,
             "use fewer levels: indent less, or start fewer lines with '>'"))
 
 
-def prepared_markup(source: str, tokens: Sequence[Token]) -> Markup:
-    """Markup of parsed Markdown, its references not yet resolved. Where each link target is
-    written is found now, so that the source need not be kept."""
-    done = markup.prepare(tokens)
+def markup_of(source: str, done: markup.Prepared) -> Markup:
+    """Markup of rendered Markdown, its references not yet resolved. Where each link target
+    is written is found now, so that the source need not be kept."""
     places = _locate(tuple(source.split("\n")), Pos(1, 1), None, done.links)
     return Markup(tuple((p.line, p.column) for p in places), Markup.pack(done.html),
                   done.hrefs, done.links, done.text, done.lead)

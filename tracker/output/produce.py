@@ -4,19 +4,16 @@ build's memory does not grow with its output."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-import jinja2
-
 from ..errors import Problem
 from ..scale.processes import share
 from ..site.files import Content, Streamed
 from ..site.plan import PageMaker
-from ..site.render import TemplateClock, page_pieces, template_problem
+from ..site.render import Renderer
 from .write import write_file
 
 FeedMaker = tuple[str, Callable[[], bytes]]
@@ -34,29 +31,23 @@ class Produced:
 
 
 def produce(
-    root: Path,
     folder: Path,
-    env: jinja2.Environment,
+    renderer: Renderer,
     pages: Sequence[PageMaker],
     feeds: Sequence[FeedMaker],
     *,
     jobs: int = 1,
     whole_site: int = 0,
-    clock: TemplateClock | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Produced:
-    """Make every page and feed, and write each into `folder`, across `jobs` processes,
-    telling `progress` how many of how many are done. The first `whole_site` pages read
-    much of the model between them: they are made before any helper process is forked, as
-    reading them in the presence of one would copy most of the model's memory.
+    """Make every page (with `renderer`) and feed, and write each into `folder`, across `jobs`
+    processes, telling `progress` how many of how many are done. The first `whole_site`
+    pages read much of the model between them: they are made before any helper process is
+    forked, as reading them in the presence of one would copy most of the model's memory.
 
     The same files are written whatever `jobs` is. A template error is reported once, with
-    its template and line; the `clock` stops a template that loops for ever."""
-    clock = clock or TemplateClock()
-    templates: dict[str, jinja2.Template] = {}
-    for name in env.list_templates(extensions=["html"]):
-        with contextlib.suppress(jinja2.TemplateError):  # reported when a page uses it
-            templates[name] = env.get_template(name)
+    its template and line."""
+    renderer.load_all()
 
     def make(index: int) -> tuple[str, Problem | None]:
         template = ""
@@ -64,15 +55,14 @@ def produce(
             content: Content
             if index < len(pages):
                 page = pages[index]()
-                template = page.template
-                path = page.frame.path
-                content = Streamed(partial(page_pieces, env, page, templates, clock))
+                template, path = page.template, page.frame.path
+                content = Streamed(partial(renderer.pieces, page))
             else:
                 path, build = feeds[index - len(pages)]
                 content = build()
             write_file(folder, path, content)
         except Exception as exc:  # the build is abandoned, this file with it
-            problem = template_problem(root, exc, template)
+            problem = renderer.problem(exc, template)
             if problem is None:
                 raise
             return "", problem

@@ -16,19 +16,18 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-import jinja2
-
 from ..build import load_site, output_files, public_base
 from ..content.model import Site
 from ..content.sources import FileCache
 from ..errors import Problem, has_errors
 from ..scale.memo import Memo
+from ..site.clock import TemplateClock
 from ..site.feeds import SITE_EXPORTS, area_feeds, site_exports, sitemaps
 from ..site.files import Content, whole
 from ..site.plan import PageGroup, page_groups
 from ..site.relations import Relations, relate
-from ..site.render import TemplateClock, render_pages, template_problem
-from ..site.theme import environment, theme_signature
+from ..site.render import Renderer, render_pages
+from ..site.theme import theme_signature
 from .watch import classify
 
 
@@ -94,8 +93,8 @@ class Incremental:
         self.base_url = base_url
         self.files = FileCache()
         self.memo = Memo()
-        self.env: tuple[tuple[object, ...], jinja2.Environment] | None = None
-        self.envs_made = 0
+        self.renderer: tuple[tuple[object, ...], Renderer] | None = None
+        self.renderers_made = 0
         self.clock = TemplateClock()
         """Stops a template that loops for ever (and every page, when the preview stops)."""
         self.signatures: dict[str, tuple[int, int]] = {}
@@ -125,25 +124,25 @@ class Incremental:
             self.current = Snapshot(files, tuple(problems), previous.version + 1, different)
         return self.current
 
-    def _environment(self, theme: str, changed: bool) -> tuple[jinja2.Environment, int]:
-        """The theme's environment, made anew whenever a theme file changed: one made before
-        a template was saved or deleted keeps what it had loaded, even if the theme's files
+    def _renderer(self, theme: str, changed: bool) -> tuple[Renderer, int]:
+        """The theme's renderer, made anew whenever a theme file changed: one made before a
+        template was saved or deleted keeps what it had loaded, even if the theme's files
         then look as they did when it was made."""
         signature = (theme, theme_signature(self.root, theme))
-        if self.env is None or self.env[0] != signature or changed:
-            self.envs_made += 1
-            self.env = (signature, environment(self.root, theme))
-        return self.env[1], self.memo.version("theme", (signature, self.envs_made))
+        if self.renderer is None or self.renderer[0] != signature or changed:
+            self.renderers_made += 1
+            self.renderer = (signature, Renderer(self.root, theme, self.clock))
+        return self.renderer[1], self.memo.version("theme", (signature, self.renderers_made))
 
     def _files(self, site: Site, problems: list[Problem],
                theme_changed: bool) -> tuple[LazyFiles | None, list[Problem]]:
         base = public_base(site, self.base_url)
         relations = relate(site, self.memo)
-        env, theme_version = self._environment(site.config.theme, theme_changed)
+        renderer, theme_version = self._renderer(site.config.theme, theme_changed)
         try:
-            html = self._pages(env, theme_version, site, base, relations)
+            html = self._pages(renderer, theme_version, site, base, relations)
         except Exception as exc:
-            problem = template_problem(self.root, exc, getattr(exc, "template", ""))
+            problem = renderer.problem(exc)
             if problem is None:
                 raise
             return None, [*problems, problem]
@@ -162,7 +161,7 @@ class Incremental:
             path: whole(content) for path, content in site_exports(site, today, base).items()
         }), problems
 
-    def _pages(self, env: jinja2.Environment, theme_version: int, site: Site, base: str,
+    def _pages(self, renderer: Renderer, theme_version: int, site: Site, base: str,
                relations: Relations) -> dict[str, bytes]:
         """Output path → HTML of every page, each group of pages remade only when its inputs
         changed, and then only the pages whose own inputs changed."""
@@ -170,7 +169,7 @@ class Incremental:
         for group in page_groups(site, self.today, base, self.memo, relations):
             def make(group: PageGroup = group) -> dict[str, bytes]:
                 pages = [make_page() for make_page in group.makers()]
-                return render_pages(env, pages, self.clock, self.memo, theme_version)
+                return render_pages(renderer, pages, self.memo, theme_version)
 
             key = ("pages", group.name, base, self.today, theme_version)
             html.update(self.memo.call(key, group.inputs(), make))

@@ -1,4 +1,5 @@
-"""Spooling: a national site's letter HTML kept in a temporary file, not in memory."""
+"""A national site: from how many files a build keeps them lean, and the temporary file its
+letters' HTML waits in rather than in memory."""
 
 from __future__ import annotations
 
@@ -6,6 +7,12 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+LEAN_FROM = 50_000
+"""A one-off build keeps the files of a folder with more than this many lean: it remembers
+where each is and reads it again from the disk when needed. It costs a fifth more time to
+read the site, and saves most of the memory a national site's files take while the
+references between them are checked (1.6 GB of records at 100,000 letters)."""
 
 
 class Spool:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import takewhile
 
-from ..content import sources
 from ..content.model import Letter, Record, Site, Update
+from ..scale import spool
 from ..scale.lazy import Chained, Lazy
 from ..scale.memo import Memo, cached
 from .pages import (
@@ -172,7 +172,7 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
         # a round of them in a helper copies most records' memory, 270 MB at 100,000 letters.
         # Below national scale that is not worth the timeline's share of parallelism.
         PageGroup("timeline", lambda: (*frame, *site.records), timeline_pages,
-                  whole_site=len(site.records) > sources.LEAN_FROM),
+                  whole_site=len(site.records) > spool.LEAN_FROM),
         PageGroup(("letter pages", version("cited letters", relations.cited_letters)),
                   lambda: (*frame, *site.letters, *site.records),
                   lambda: Lazy(site.letters, letter), searched=True),

@@ -1,23 +1,32 @@
-"""Views → HTML with the theme's templates; every way a template can fail (a mistake, an error
-it raises, a loop that never ends, a page that never stops growing) becomes a problem at the
-template's file and line."""
+"""Views → HTML with the theme's templates, in Jinja's sandbox: the one place pages are rendered,
+for a build and for the preview alike. Every way a template can fail (a mistake, an error it
+raises, a loop that never ends, a page that never stops growing) becomes a problem at the
+template's file and line.
+
+A theme downloaded from anywhere may shape pages, never run commands or read files: its
+templates run in Jinja's immutable sandbox (no attribute starting with '_', no method that
+changes a value, no huge `range`, `*` or `**`), and load only templates of their own theme
+folders, none of them a link out of the site.
+"""
 
 from __future__ import annotations
 
-import ctypes
-import os
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import suppress
 from functools import partial
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from ..content.folder import leads_out
 from ..errors import Problem
 from ..scale.memo import Memo, cached
+from .clock import TemplateClock, TemplateStopped
+from .theme import theme_dirs
 from .views import Page
 
 STREAM_BATCH = 1 << 16
@@ -25,174 +34,156 @@ STREAM_BATCH = 1 << 16
 LARGEST_PAGE = 1 << 29
 """A page that grows past this many characters (half a gigabyte) is stopped: a national
 site's home page is a fifth of it."""
-QUIET_SECONDS = 20.0
-"""A template that writes nothing for this long is stopped, and reported where it loops."""
+LARGEST_PRODUCT = 10_000_000
+"""The longest text or list a template may make with `*`, and the largest number of digits
+of a `**`."""
 
 
-class TemplateStopped(jinja2.TemplateRuntimeError):
-    """Raised in a page's thread when its template wrote nothing for too long."""
-
-    def __init__(self) -> None:
-        super().__init__("this template wrote nothing for too long; does a loop in it never end?")
-
-
-class PageTooLarge(jinja2.TemplateRuntimeError):
+class PageTooLarge(Exception):
     """A page that grew past LARGEST_PAGE."""
 
+    message = (f"this page grew past {LARGEST_PAGE:,} characters; does a loop in the "
+               "template never end?")
+
     def __init__(self) -> None:
-        super().__init__(f"this page grew past {LARGEST_PAGE:,} characters; does a loop in "
-                         "the template never end?")
+        super().__init__(self.message)
 
 
-class TemplateClock:
-    """Stops a page whose template writes nothing for `seconds`, so that a template that loops
-    for ever is reported at its line instead of hanging a build or the preview.
+class TemplateLinkOut(jinja2.TemplateError):
+    """A template file that is a link to a file outside the site."""
 
-    A watching thread raises TemplateStopped in the thread rendering the page (an exception
-    sent to a thread, as Ctrl-C is to the main one). It runs while pages are being made, in
-    each process that makes them (a forked process starts its own), and ends when none has
-    been for a while. `stop_all()` stops every page being rendered now, as the preview does
-    when it shuts down."""
+    def __init__(self, filename: str) -> None:
+        super().__init__("this template is a link to a file outside the site folder")
+        self.filename = filename
+        self.lineno = 1
 
-    IDLE = 2.0
-    """Seconds without a page to watch after which the watching thread ends."""
 
-    def __init__(self, seconds: float = QUIET_SECONDS) -> None:
-        self.seconds = seconds
-        self._process = 0
-        self._mutex = threading.Lock()
-        """A lock of C's: taken and let go with nothing in between that could be stopped."""
-        self._wake = threading.Event()
-        self._running = False
-        self._due: dict[int, float] = {}
-        """Thread id → when its page is stopped, unless it writes before then."""
-        self._stopped: set[int] = set()
-        """Threads sent a TemplateStopped that may not have arrived yet."""
+class _ThemeLoader(jinja2.FileSystemLoader):
+    """The templates of one theme folder; a template that is a link out of `inside` is
+    refused (Jinja already refuses names that climb out with '..')."""
 
-    @contextmanager
-    def watching(self) -> Iterator[None]:
-        """Watch the page rendered in this thread until the block ends."""
-        if self._process != os.getpid():  # a forked process: no thread, perhaps a lock held
-            self._process = os.getpid()
-            self._mutex, self._wake = threading.Lock(), threading.Event()
-            self._running, self._due, self._stopped = False, {}, set()
-        me = threading.get_ident()
-        with self._mutex:
-            self._due[me] = time.monotonic() + self.seconds
-            start = not self._running
-            self._running = True
-        if start:
-            threading.Thread(target=self._run, args=(self._process,), daemon=True,
-                             name="tracker-template-clock").start()
-        try:
-            yield
-        finally:
-            self._leave(me)
+    def __init__(self, folder: Path, inside: Path) -> None:
+        super().__init__(str(folder))
+        self.inside = inside
 
-    def _leave(self, me: int) -> None:
-        """Stop watching this thread, and take here a TemplateStopped sent to it just as its
-        page ended, so that it cannot arrive later, somewhere else."""
-        while True:
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if leads_out(Path(filename), self.inside):
+            raise TemplateLinkOut(filename)
+        return source, filename, uptodate
+
+
+class _ThemeEnvironment(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with `*` and `**` kept to sizes a page can use.
+
+    The views a page is given are tracker's own frozen objects: their public attributes are
+    read directly, without the sandbox's checks for functions, types and mutable
+    containers that none of them is (the checks tripled the time spent in templates).
+    Everything else, and every call, goes through the sandbox."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj).__module__.startswith("tracker.") and not attribute.startswith("_"):
             try:
-                with self._mutex:
-                    self._due.pop(me, None)
-                    sent = me in self._stopped
-                    self._stopped.discard(me)
-                for _ in range(100 if sent else 0):  # a loop is where an exception arrives
-                    pass
-                return
-            except TemplateStopped:
-                continue
+                return getattr(obj, attribute)
+            except AttributeError:
+                pass
+        return super().getattr(obj, attribute)
 
-    def wrote(self) -> None:
-        """The page in this thread wrote something: it may go on."""
-        self._due[threading.get_ident()] = time.monotonic() + self.seconds
-
-    def stop_all(self) -> None:
-        """Stop every page being rendered now."""
-        with self._mutex:
-            for thread in self._due:
-                self._due[thread] = 0.0
-        self._wake.set()
-
-    def _run(self, process: int) -> None:
-        idle_since = time.monotonic()
-        while process == os.getpid():
-            with self._mutex:
-                now = time.monotonic()
-                if self._due:
-                    idle_since = now
-                elif now - idle_since >= self.IDLE:
-                    self._running = False
-                    return
-                for thread, due in self._due.items():
-                    if due <= now:
-                        self._stopped.add(thread)
-                        self._due[thread] = now + self.seconds  # again, if it caught it
-                        ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                            ctypes.c_ulong(thread), ctypes.py_object(TemplateStopped))
-                wait = min(self._due.values(), default=now + self.IDLE) - now
-            self._wake.wait(max(wait, 0.05))
-            self._wake.clear()
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(left, int) and isinstance(right, int) \
+                and abs(left) > 1 and right * max(abs(left).bit_length(), 1) > LARGEST_PRODUCT:
+            raise SecurityError("a number too large for a page ('**')")
+        if operator == "*":
+            for sized, times in ((left, right), (right, left)):
+                if isinstance(sized, str | list | tuple) and isinstance(times, int) \
+                        and len(sized) * times > LARGEST_PRODUCT:
+                    raise SecurityError("a text or list too long for a page ('*')")
+        return super().call_binop(context, operator, left, right)
 
 
-def render_pages(env: jinja2.Environment, pages: list[Page], clock: TemplateClock,
-                 memo: Memo | None = None, theme_version: int = 0) -> dict[str, bytes]:
+class Renderer:
+    """One site's theme, ready to render pages: at once, or in pieces as they are written;
+    a page whose template writes nothing for too long is stopped by the `clock`."""
+
+    def __init__(self, site_root: Path, theme: str, clock: TemplateClock | None = None) -> None:
+        self.root = site_root
+        self.clock = clock or TemplateClock()
+        loader = jinja2.ChoiceLoader([_ThemeLoader(folder / "templates", inside)
+                                      for folder, inside in theme_dirs(site_root, theme)])
+        # Templates are not checked for changes on each use (a stat of every template a page
+        # extends or imports, for every page): the preview makes a new Renderer instead.
+        self.env = _ThemeEnvironment(
+            loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+            lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
+        self.templates: dict[str, jinja2.Template] = {}
+
+    def load_all(self) -> None:
+        """Load every template once (before pages are shared out between processes); one that
+        cannot be loaded is reported when a page uses it."""
+        for name in self.env.list_templates(extensions=["html"]):
+            with suppress(jinja2.TemplateError):
+                self.template(name)
+
+    def template(self, name: str) -> jinja2.Template:
+        found = self.templates.get(name)
+        if found is None:
+            found = self.templates[name] = self.env.get_template(name)
+        return found
+
+    def render(self, page: Page) -> bytes:
+        """A page's HTML."""
+        return b"".join(self.pieces(page))
+
+    def pieces(self, page: Page) -> Iterator[bytes]:
+        """A page's HTML in pieces as it is rendered: the home page of a national site is
+        100 MB of HTML, and 400 MB while rendered whole. Stopped when its template writes
+        nothing for too long, and when it grows past LARGEST_PAGE."""
+        batch: list[str] = []
+        size = total = 0
+        with self.clock.watching():
+            for piece in self.template(page.template).generate(page=page.frame, view=page.view):
+                batch.append(piece)
+                size += len(piece)
+                if size >= STREAM_BATCH:
+                    total += size
+                    if total > LARGEST_PAGE:
+                        raise PageTooLarge
+                    self.clock.wrote()
+                    yield "".join(batch).encode()
+                    batch, size = [], 0
+        yield "".join(batch).encode()
+
+    def problem(self, exc: BaseException, template: str = "") -> Problem | None:
+        """The problem of a page whose rendering raised `exc`: at the template and line at
+        fault (from a syntax error, else the innermost template frame), else at `template`
+        (the page's own); None when no template is to blame (a fault of tracker's own)."""
+        filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+        if filename is None:
+            filename, line = _innermost_template(exc.__traceback__)
+        ours = isinstance(exc, jinja2.TemplateError | TemplateStopped | PageTooLarge)
+        if filename is None and not ours:
+            return None
+        if ours:
+            message = getattr(exc, "message", None) or str(exc)
+        else:
+            message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return Problem(_site_path(self.root, filename or template), line or 1, 1, "error",
+                       f"template error: {message}",
+                       "fix the template, or remove it to use the default theme's")
+
+
+def render_pages(renderer: Renderer, pages: list[Page], memo: Memo | None = None,
+                 theme_version: int = 0) -> dict[str, bytes]:
     """Output path → HTML bytes for every page; with a `memo`, a page whose view is the same
     object as last time (and whose theme did not change) is not rendered again."""
-    templates: dict[str, jinja2.Template] = {}
     return {
         page.frame.path: cached(memo, ("html", page.frame.path, theme_version), (page,),
-                                partial(render_page, env, page, templates, clock))
+                                partial(renderer.render, page))
         for page in pages
     }
-
-
-def render_page(env: jinja2.Environment, page: Page, templates: dict[str, jinja2.Template],
-                clock: TemplateClock) -> bytes:
-    """A page's HTML; `templates` keeps each template once loaded (loading checks the files)."""
-    return b"".join(page_pieces(env, page, templates, clock))
-
-
-def page_pieces(env: jinja2.Environment, page: Page, templates: dict[str, jinja2.Template],
-                clock: TemplateClock) -> Iterator[bytes]:
-    """A page's HTML in pieces as it is rendered: the home page of a national site is 100 MB
-    of HTML, and 400 MB while rendered whole. Stopped by the `clock` when its template
-    writes nothing for too long, and when it grows past LARGEST_PAGE."""
-    batch: list[str] = []
-    size = total = 0
-    with clock.watching():
-        template = templates.get(page.template) or templates.setdefault(
-            page.template, env.get_template(page.template))
-        for piece in template.generate(page=page.frame, view=page.view):
-            batch.append(piece)
-            size += len(piece)
-            if size >= STREAM_BATCH:
-                total += size
-                if total > LARGEST_PAGE:
-                    raise PageTooLarge
-                clock.wrote()
-                yield "".join(batch).encode()
-                batch, size = [], 0
-    yield "".join(batch).encode()
-
-
-def template_problem(root: Path, exc: BaseException, template: str = "") -> Problem | None:
-    """The problem of a page whose rendering raised `exc`: at the template and line at fault
-    (from a syntax error, else the innermost template frame), else at `template` (the page's
-    own); None when no template is to blame (a fault of tracker's own, raised again)."""
-    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
-    if filename is None:
-        filename, line = _innermost_template(exc.__traceback__)
-    if filename is None and not isinstance(exc, jinja2.TemplateError):
-        return None
-    if isinstance(exc, jinja2.TemplateError):
-        message = exc.message or str(exc)
-    else:
-        message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    return Problem(_site_path(root, filename or template), line or 1, 1, "error",
-                   f"template error: {message}",
-                   "fix the template, or remove it to use the default theme's")
 
 
 def _innermost_template(trace: TracebackType | None) -> tuple[str | None, int | None]:

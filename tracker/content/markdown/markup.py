@@ -12,8 +12,8 @@ from markdown_it.token import Token
 
 from .structure import KindSpec, LetterStructure, letter_rule, plain_text
 
-__all__ = ["KindSpec", "LetterStructure", "fill", "parse", "parse_letter", "plain_text",
-           "prepare", "too_deep"]
+__all__ = ["HOLE", "KindSpec", "LetterStructure", "Prepared", "escape_html", "fill",
+           "render_letter", "render_text"]
 
 
 SHOWN_LEVELS = 40
@@ -38,20 +38,20 @@ def _make_parser() -> MarkdownIt:
 _MD = _make_parser()
 
 
-def parse(text: str) -> list[Token]:
-    """Tokens of ordinary Markdown (updates, pages, notes)."""
-    return _MD.parse(text, {})
+def render_text(text: str) -> Prepared:
+    """Ordinary Markdown (updates, pages, notes) rendered once."""
+    return _prepare(_MD.parse(text, {}))
 
 
-def parse_letter(text: str, kinds: Sequence[KindSpec], auto: bool) -> \
-        tuple[list[Token], LetterStructure]:
-    """Tokens of a letter, with anchors and points found."""
+def render_letter(text: str, kinds: Sequence[KindSpec], auto: bool) -> \
+        tuple[Prepared, LetterStructure]:
+    """A letter rendered once, with its anchors and points found."""
     env: dict[str, Any] = {"letter": {"kinds": kinds, "auto": auto}}
     tokens = _MD.parse(text, env)
-    return tokens, env["structure"]
+    return _prepare(tokens), env["structure"]
 
 
-def too_deep(tokens: Sequence[Token]) -> int | None:
+def _too_deep(tokens: Sequence[Token]) -> int | None:
     """The 0-based line of the first block nested SHOWN_LEVELS deep or more, if any."""
     for token in tokens:
         if token.level >= SHOWN_LEVELS and token.map:
@@ -102,6 +102,8 @@ class Prepared(NamedTuple):
     """The plain text, one block a line."""
     lead: str
     """The plain text of the first paragraph."""
+    too_deep: int | None = None
+    """The 0-based line of the first block nested SHOWN_LEVELS deep or more, if any."""
 
 
 class _Holes:
@@ -122,7 +124,7 @@ def _block_text(token: Token) -> str:
     return plain_text(token) if token.type == "inline" else " ".join(token.content.split())
 
 
-def prepare(tokens: Sequence[Token]) -> Prepared:
+def _prepare(tokens: Sequence[Token]) -> Prepared:
     """Render tokens once; the page fills in links and notes later (see `fill`)."""
     hrefs: list[str] = []
 
@@ -135,7 +137,8 @@ def prepare(tokens: Sequence[Token]) -> Prepared:
     text = "\n".join(_block_text(t) for t in tokens if t.type in _TEXT_TOKENS)
     lead = _first_paragraph(tokens)
     # Most notes are one paragraph: their lead is their text, kept once.
-    return Prepared(html, tuple(hrefs), _links(tokens), text, text if lead == text else lead)
+    return Prepared(html, tuple(hrefs), _links(tokens), text, text if lead == text else lead,
+                    _too_deep(tokens))
 
 
 def fill(
