@@ -442,7 +442,7 @@ def test_a_site_read_lean_builds_the_same_files(make_site, tmp_path, monkeypatch
     assert all(isinstance(x.kept_body, files.OnDisk)
                for x in (*raw.letters, *raw.updates, *raw.pages))
     site, _ = load_site(root, today)
-    assert all(isinstance(x.body.packed, Spooled) for x in site.letters)  # HTML waits on disk
+    assert all(isinstance(x.body.stored, Spooled) for x in site.letters)  # HTML waits on disk
     folders = []
     real = tempfile.TemporaryFile
     monkeypatch.setattr(tempfile, "TemporaryFile",
@@ -460,14 +460,14 @@ def test_a_large_page_is_written_in_pieces_with_the_same_bytes(make_site, tmp_pa
     rendered, a batch at a time, rather than holding each whole."""
     from tracker.build import build_site, load_site
     from tracker.site import render
-    from tracker.site.plan import site_pages
+    from tracker.site.plan import page_makers
 
     root = make_site(FULL_SITE)
     today = dt.date(2024, 1, 1)
     assert build_site(root, tmp_path / "whole", today, search=False).ok
     monkeypatch.setattr(render, "STREAM_BATCH", 200)
     site, _ = load_site(root, today)
-    home = site_pages(site, today, "https://example.org/")[0]
+    home = page_makers(site, today, "https://example.org/")[0]()
     renderer = render.Renderer(root, site.config.theme)
     pieces = list(renderer.pieces(home))
     assert len(pieces) > 10 and all(len(p) < 1200 for p in pieces)
@@ -493,17 +493,19 @@ def test_the_lists_of_every_record_and_letter_are_made_as_they_are_written(make_
     and 100,000 cards for a national site, about 400 MB held at once. They are made as
     the page is written, a row at a time."""
     from tracker.build import load_site
-    from tracker.site import pages, render
-    from tracker.site.plan import site_pages
+    from tracker.site import home as home_views
+    from tracker.site import render
+    from tracker.site.plan import page_makers
 
     root = make_site(FULL_SITE)
     today = dt.date(2024, 1, 1)
     site, _ = load_site(root, today)
     made: list[str] = []
-    real_row = pages.record_row
-    monkeypatch.setattr(pages, "record_row", lambda ctx, record, link: (
+    real_row = home_views.record_row
+    monkeypatch.setattr(home_views, "record_row", lambda ctx, record, link: (
         made.append(record.id), real_row(ctx, record, link))[1])
-    by_path = {page.frame.path: page for page in site_pages(site, today, "https://example.org/")}
+    by_path = {page.frame.path: page
+               for page in (make() for make in page_makers(site, today, "https://example.org/"))}
     home, letters = by_path["index.html"], by_path["letters/index.html"]
     assert made == [] and len(letters.view) == len(site.letters)
     assert len(home.view.groups) == len({record.tracks[0].target for record in site.records})
@@ -520,15 +522,15 @@ def test_the_search_page_lists_everything_as_it_is_written(make_site, monkeypatc
     """Without JavaScript the search page lists every letter, record and update: 350,000
     links for a national site, made as the page is written rather than held at once."""
     from tracker.build import load_site
-    from tracker.site import pages, render
+    from tracker.site import lists, render
     from tracker.site.plan import page_makers
 
     root = make_site(FULL_SITE)
     today = dt.date(2024, 1, 1)
     site, _ = load_site(root, today)
     made: list[str] = []
-    real_link = pages.Link
-    monkeypatch.setattr(pages, "Link", lambda text, href: (made.append(text),
+    real_link = lists.Link
+    monkeypatch.setattr(lists, "Link", lambda text, href: (made.append(text),
                                                            real_link(text, href))[1])
     search = page_makers(site, today, "https://example.org/")[2]()
     assert search.frame.path == "search/index.html" and made == []

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from tracker.build import load_site
 from tracker.content.model import Site
-from tracker.site.feeds import exports, sitemaps
+from tracker.site.feeds import area_feeds, site_exports, sitemaps
+from tracker.site.files import whole
 from tracker.site.opendata import pretty_json
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,6 +85,12 @@ RICH = {
         """,
 }
 """Two records (one with a sub-action that moved its deadline) and an update with a poll."""
+
+
+def exports(site: Site, today: dt.date, base_url: str) -> dict[str, bytes]:
+    """Every feed and open-data file of `site`, made whole."""
+    made = {path: whole(content) for path, content in site_exports(site, today, base_url).items()}
+    return {**made, **area_feeds(site, today, base_url)}  # type: ignore[dict-item]
 
 
 def load(root: Path) -> Site:

@@ -221,7 +221,7 @@ def test_a_template_that_loops_for_ever_is_stopped_at_its_line(tmp_path):
     ("{{ 1 // 0 }}", "template error: ZeroDivisionError: integer division or modulo by zero"),
     ("{% macro down(n) %}{{ down(n + 1) }}{% endmacro %}{{ down(0) }}",
      "template error: RecursionError: maximum recursion depth exceeded"),
-    ("{{ view.nothing_here }}", "template error: 'tracker.site.pages.ListView object' has no "
+    ("{{ view.nothing_here }}", "template error: 'tracker.site.lists.ListView object' has no "
                                 "attribute 'nothing_here'"),
 ], ids=["raises", "recurses", "undefined"])
 def test_every_template_error_is_reported_at_its_file_and_line(tmp_path, template, message):

@@ -20,8 +20,8 @@ from tracker.authoring import importer
 from tracker.authoring.importer import import_letter
 from tracker.build import load_site
 from tracker.cli import main
-from tracker.content.model import Letter
 from tracker.content.files import MAX_FILE_BYTES
+from tracker.content.model import Letter
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DACORUM = (FIXTURES / "letter-2009-dacorum-survey.txt").read_text(encoding="utf-8")

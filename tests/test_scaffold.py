@@ -12,7 +12,8 @@ import pytest
 import yaml
 from conftest import build, check, lines, run
 
-from tracker.authoring.scaffold import slugify, update_slug, yaml_text
+from tracker.authoring.scaffold import ArgumentError, parse_point_ref, slugify, update_slug, yaml_text
+from tracker.content.folder import MAX_SLUG, slug_within
 
 REPO = Path(__file__).resolve().parents[1]
 GUIDE = REPO / "docs" / "guide.md"
@@ -100,6 +101,31 @@ def test_update_slugs_are_short_lower_case_words():
     long = update_slug("word " * 40, TODAY)
     assert len(long) <= 60 and long.endswith("-word")
     assert slugify("Herts 2023") == "herts-2023"
+
+
+def test_one_rule_cuts_slugs_made_from_words():
+    """Update names and imported letters' names: the words in order while they fit, a lone
+    long word cut to fit, the start alone when there is no word."""
+    assert slug_within("letter-2010", "Harlington Upper School") == \
+        "letter-2010-harlington-upper-school"
+    words = slug_within("2024-01-01", "a" * 30 + " " + "b" * 30 + " c")
+    assert words == "2024-01-01-" + "a" * 30, "a word that does not fit ends the slug"
+    assert slug_within("2024-01-01", "x" * 99) == "2024-01-01-" + "x" * (MAX_SLUG - 11)
+    assert slug_within("letter", "!!") == "letter"
+
+
+@pytest.mark.parametrize(("written", "parsed"), [
+    ("letter:herts-2023#P1", ("herts-2023", "P1")),
+    ("  LETTER:herts-2023#I-2 ", ("herts-2023", "I-2")),  # as the reference grammar reads it
+])
+def test_point_references_follow_the_reference_grammar(written, parsed):
+    assert parse_point_ref(written) == parsed
+
+
+@pytest.mark.parametrize("written", ["letter:herts-2023#", "page:about#P1", "letter:x#P1#P2"])
+def test_what_is_no_point_of_a_letter_is_refused(written):
+    with pytest.raises(ArgumentError):
+        parse_point_ref(written)
 
 
 @pytest.mark.parametrize("title", ["Plain words", "Yes", "a: b", "# not a comment", "[x]",

@@ -10,21 +10,21 @@ from pathlib import Path
 
 import pytest
 
-from tracker.preview.watch import Watcher, classify
+from tracker.preview.watch import Change, Watcher, classify
 
 CLASSIFY_TABLE = [
-    ("site.yml", "config"),
-    ("content/letters/x.md", "content"),
-    ("content/updates/2024-01-02-news.md", "content"),
-    ("content/actions/x.yml", "content"),
-    ("content/pages/about.md", "content"),
-    ("content/letters", "content"),  # a deleted or moved folder
-    ("content", "content"),
-    ("static/a/b.pdf", "static"),
-    ("static/logo.png", "static"),
-    ("themes/mine/templates/base.html", "theme"),
-    ("themes/mine/static/style.css", "theme"),
-    ("themes/mine", "theme"),
+    ("site.yml", Change.CONFIG),
+    ("content/letters/x.md", Change.CONTENT),
+    ("content/updates/2024-01-02-news.md", Change.CONTENT),
+    ("content/actions/x.yml", Change.CONTENT),
+    ("content/pages/about.md", Change.CONTENT),
+    ("content/letters", Change.CONTENT),  # a deleted or moved folder
+    ("content", Change.CONTENT),
+    ("static/a/b.pdf", Change.STATIC),
+    ("static/logo.png", Change.STATIC),
+    ("themes/mine/templates/base.html", Change.THEME),
+    ("themes/mine/static/style.css", Change.THEME),
+    ("themes/mine", Change.THEME),
     # not one of the four sources
     ("_site/index.html", None),
     ("README.md", None),
@@ -58,14 +58,14 @@ CLASSIFY_TABLE = [
     ("content/letters/.x.md.tmp123", None),
     ("themes/.cache/base.html", None),
     # hidden files under static/ are published (.well-known/, .nojekyll), so they count
-    ("static/.well-known/security.txt", "static"),
-    ("static/.nojekyll", "static"),
+    ("static/.well-known/security.txt", Change.STATIC),
+    ("static/.nojekyll", Change.STATIC),
     ("static/.well-known/.security.txt.swp", None),
 ]
 
 
 @pytest.mark.parametrize(("relpath", "expected"), CLASSIFY_TABLE)
-def test_classify(relpath: str, expected: str | None) -> None:
+def test_classify(relpath: str, expected: Change | None) -> None:
     assert classify(relpath) == expected
 
 

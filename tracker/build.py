@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .content.assemble import assemble
 from .content.checks import policy_warnings
+from .content.folder import STATIC
 from .content.model import Site
 from .content.sources import FileCache, read_site
 from .errors import Problem, has_errors
@@ -25,7 +26,7 @@ from .output.search import (
     make_folders_in_order,
 )
 from .output.write import collect, write_file
-from .scale.memo import Memo, cached
+from .scale.memo import NO_MEMO, Memo
 from .site.clock import TemplateClock
 from .site.files import WRITTEN, Content
 from .site.plan import build_order
@@ -35,20 +36,21 @@ from .site.theme import theme_static
 
 
 def load_site(root: Path, today: dt.date, *, drafts: bool = True, cache: FileCache | None = None,
-              memo: Memo | None = None, jobs: int = 1,
+              memo: Memo = NO_MEMO, jobs: int = 1,
               spool_in: Path | None = None) -> tuple[Site | None, list[Problem]]:
     """The validated site (None on errors) and every problem, warnings included. The preview
     passes its file cache and memo so that unchanged files are not read or parsed again; a
     one-off build parses letters across `jobs` processes, and keeps a national site's letter
     HTML in a temporary file in `spool_in` (else the system's temporary folder)."""
     raw, problems = read_site(root, cache)
-    site, found = assemble(raw, drafts=drafts, memo=memo, jobs=jobs, spool_in=spool_in)
+    site, found = assemble(raw, drafts=drafts, memo=memo, jobs=jobs,
+                           spool_in=spool_in)
     problems += found
     if has_errors(problems):
         return None, problems
     if site is not None:
-        problems += cached(memo, ("warnings", today), (site.config, *site.records, *site.letters),
-                           partial(policy_warnings, site, today))
+        problems += memo.call(("warnings", today), (site.config, *site.records, *site.letters),
+                              partial(policy_warnings, site, today))
     return site, problems
 
 
@@ -76,13 +78,13 @@ def output_files(
 ) -> tuple[dict[str, Content], list[Problem]]:
     """Every output file of a site whose pages and feeds are made: those, the theme's static
     files and the site's own; clashes between them are problems."""
-    static: dict[str, Content] = {rel: root / "static" / rel for rel in site.static_files}
+    static: dict[str, Content] = {rel: root / STATIC / rel for rel in site.static_files}
     theme_files, problems = theme_static(root, site.config.theme)
     files, clashes = collect([
         ("the pages", html),
         ("the feeds and data", exported),
         ("the theme", dict(theme_files)),
-        ("static/", static),
+        (f"{STATIC}/", static),
     ], reserved=RESERVED, page_address=is_searched_page)
     return files, problems + clashes
 

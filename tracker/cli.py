@@ -14,6 +14,7 @@ from typing import NoReturn
 import click
 
 from . import __version__
+from .content.folder import CONFIG, LETTERS
 from .errors import FORBIDDEN, Problem, has_errors, report_json, report_lines
 
 # The pipeline is imported inside each command, so that `tracker --version` and `--help`
@@ -208,7 +209,7 @@ def _shown(site: str, path: Path) -> str:
 def _site_root(site: str) -> Path:
     """The site folder, once it is known to hold a site.yml."""
     root = Path(site)
-    if not (root / "site.yml").is_file():
+    if not (root / CONFIG).is_file():
         raise click.UsageError(f"there is no site.yml in '{site}': pass --site DIR, or start a "
                                "site with 'tracker init DIR'")
     return root
@@ -290,8 +291,8 @@ def new_record_command(record_id: str, tracks: tuple[str, ...], site: str) -> No
         raise _exists(site, exc, "choose another ID") from None
     _done(site, path)
     for slug in dict.fromkeys(slugs):
-        if not (root / "content" / "letters" / f"{slug}.md").is_file():
-            click.echo(f"warning: there is no letter content/letters/{slug}.md yet; "
+        if not (root / LETTERS / f"{slug}.md").is_file():
+            click.echo(f"warning: there is no letter {LETTERS}/{slug}.md yet; "
                        "'tracker check' reports the reference until there is", err=True)
 
 
@@ -362,7 +363,7 @@ def import_letter(file: str, slug: str | None, site: str, force: bool) -> None:
     except NotALetter as exc:
         refuse(str(exc))
     root = Path(site)
-    letters = root / "content" / "letters"
+    letters = root / LETTERS
 
     def shown(path: Path) -> str:
         return path.relative_to(root).as_posix() if site == "." else path.as_posix()
@@ -371,7 +372,7 @@ def import_letter(file: str, slug: str | None, site: str, force: bool) -> None:
     path = letters / f"{slug}.md"
     if slug and not force and path.exists():   # said before the work, when the slug is known
         refuse(f"{shown(path)} exists; use --force to replace it.")
-    if not (root / "site.yml").is_file():
+    if not (root / CONFIG).is_file():
         click.echo(f"warning: no site.yml in {site}: using the default point phrases", err=True)
     letter = imported_from(text, lenient_config(root).points)
     if not slug:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..content.config import DEFAULT_POINTS
-from ..content.folder import slugify
+from ..content.folder import slug_within, slugify
 from ..content.markdown import markup
 from ..content.model import PointKind
 from . import letter_text as lt
@@ -151,11 +151,8 @@ def slug_from_name(file_stem: str | None) -> str:
 
 def slug_from_letter(imported: Imported) -> str:
     """'letter-YYYY-subject', for a letter whose file name gives no slug."""
-    words = ["letter"] + ([str(imported.date.year)] if imported.date else [])
-    for word in slugify(imported.subject or imported.title).split("-"):
-        if word and len("-".join(words)) + len(word) < 60:
-            words.append(word)
-    return "-".join(words)
+    start = f"letter-{imported.date.year}" if imported.date else "letter"
+    return slug_within(start, imported.subject or imported.title)
 
 
 # The letter's parts ---------------------------------------------------------------------

@@ -8,7 +8,8 @@ import re
 import secrets
 from pathlib import Path
 
-from ..content.folder import SLUG_HINT, is_slug, slugify
+from ..content.folder import LETTERS, RECORDS, SLUG_HINT, UPDATES, is_slug, slug_within, slugify
+from ..content.refs import is_paragraph_anchor, is_point_id, parse
 from ..content.sources import lenient_config
 
 
@@ -59,12 +60,6 @@ def write_source(path: Path, text: str, *, force: bool = False) -> None:
 
 # Names and references given on the command line -----------------------------------------
 
-POINT_REF = re.compile(r"letter:(?P<slug>[^#]*)#(?P<point>[^#]*)")
-POINT_ID = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
-MAX_SLUG = 60
-"""Update file names are cut at a word boundary to stay this short (without `.md`)."""
-
-
 def check_slug(text: str, what: str) -> str:
     """`text` when it is a valid file name (slug), else ArgumentError with a suggestion."""
     if is_slug(text):
@@ -75,38 +70,31 @@ def check_slug(text: str, what: str) -> str:
 
 
 def parse_point_ref(text: str) -> tuple[str, str]:
-    """(letter slug, point id) of `letter:SLUG#P1`, else ArgumentError saying how to write it."""
+    """(letter slug, point id) of `letter:SLUG#P1` (read by the reference grammar, `refs`), else
+    ArgumentError saying how to write it."""
     text = text.strip()
-    match = POINT_REF.fullmatch(text)
-    if match is None:
+    scheme, slug, point = parse(text)
+    if scheme != "letter" or not point:
         hint = f"write it as letter:{text}" if "#" in text and ":" not in text else \
             "write it as letter:SLUG#P1, where SLUG is the letter's file name"
         raise ArgumentError(f"'{text}' is not a point of a letter", hint)
-    slug, point = match["slug"], match["point"]
     check_slug(slug, "letter name")
-    if re.fullmatch(r"p[0-9]+", point):
+    if is_paragraph_anchor(point):
         raise ArgumentError(f"'{text}' names a paragraph, not a point",
                             "records track points, like #P1 or #I2")
-    if not POINT_ID.fullmatch(point):
+    if not is_point_id(point):
         raise ArgumentError(f"'{text}' has no valid point id after '#'",
                             "point ids are like P1 or I2")
     return slug, point
 
 
 def update_slug(title: str, date: dt.date) -> str:
-    """'2025-10-14-monitoring-inspection-half-way-update': the date, then the title's words."""
-    words = slugify(title).split("-")
-    if words == [""]:
+    """'2025-10-14-monitoring-inspection-half-way-update': the date, then the title's words
+    (as many as fit in a slug)."""
+    if not slugify(title):
         raise ArgumentError(f"the title '{title}' has no letters or digits",
                             "give the update a title in words")
-    slug = date.isoformat()
-    for word in words:
-        if len(slug) + 1 + len(word) > MAX_SLUG:
-            break
-        slug += "-" + word
-    if slug == date.isoformat():
-        slug += "-" + words[0][: MAX_SLUG - len(slug) - 1]
-    return slug
+    return slug_within(date.isoformat(), title)
 
 
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ,.'()?!&/-]*")
@@ -161,7 +149,7 @@ def record_text(record_id: str, title: str, tracks: list[str], entries: list[str
         f"title: {yaml_text(title)}\n"
         "\n"
         "# The letter points this record follows, written letter:SLUG#P1\n"
-        "# (SLUG is the letter's file name in content/letters/, without .md).\n"
+        f"# (SLUG is the letter's file name in {LETTERS}/, without .md).\n"
         f"tracks: [{refs}]\n"
         "\n"
         "# Who must do the work: one name, or a list like [County council, Health board].\n"
@@ -221,7 +209,7 @@ def update_text(title: str, date: dt.date) -> str:
         "# author: Forum team\n"
         "# One sentence for lists and feeds (else the first paragraph is used):\n"
         "# summary: What this update is about.\n"
-        "# The records this update is about: their file names in content/actions/, without .yml\n"
+        f"# The records this update is about: their file names in {RECORDS}/, without .yml\n"
         "# about: [record-id]\n"
         "# To keep it off the published site while you write, add the line: draft: true\n"
         "# In the text, link to a letter's point like this: [the first priority](letter:SLUG#P1)\n"
@@ -239,7 +227,7 @@ def write_new(root: Path, rel: str, text: str) -> Path:
 
 def new_update(root: Path, title: str, today: dt.date) -> Path:
     """content/updates/DATE-TITLE-WORDS.md, dated `today`."""
-    return write_new(root, f"content/updates/{update_slug(title, today)}.md",
+    return write_new(root, f"{UPDATES}/{update_slug(title, today)}.md",
                   update_text(title, today))
 
 
@@ -253,14 +241,14 @@ def new_record(root: Path, record_id: str, tracks: list[str], today: dt.date) ->
     first = "identified" if "identified" in dict(statuses) else statuses[0][0]
     entry = entry_text(today, first, "Named in the inspection letter.", tracks)
     title = record_id.replace("-", " ").capitalize()
-    return write_new(root, f"content/actions/{record_id}.yml",
+    return write_new(root, f"{RECORDS}/{record_id}.yml",
                   record_text(record_id, title, tracks, [entry], statuses))
 
 
 def new_letter(root: Path, slug: str, today: dt.date) -> Path:
     """content/letters/SLUG.md, an empty letter dated `today`."""
     check_slug(slug, "letter name")
-    return write_new(root, f"content/letters/{slug}.md", letter_text(today))
+    return write_new(root, f"{LETTERS}/{slug}.md", letter_text(today))
 
 
 # A new site ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import shlex
 from pathlib import Path
 
 from ..content.config import DEFAULT_PRESET, PRESETS
+from ..content.folder import CONFIG, LETTERS, PAGES, RECORDS, STATIC, UPDATES
 from ..content.model import long_date
 from .scaffold import NotEmptyError, entry_text, record_text, update_slug, write_new, yaml_text
 
@@ -144,12 +145,12 @@ def init_site(folder: Path, today: dt.date) -> list[Path]:
         intro="# A SAMPLE record, made up to show how records work. Replace it, or delete it.\n",
     )
     files = {
-        "site.yml": site_yml_text(_site_title(folder)),
-        f"content/letters/{SAMPLE_LETTER}.md": sample_letter_text(letter_date, visit),
-        f"content/actions/{SAMPLE_RECORD}.yml": record,
-        f"content/updates/{update}.md": sample_update_text(update_title, news),
-        "content/pages/about.md": ABOUT_TEXT,
-        "static/.gitkeep": "",
+        CONFIG: site_yml_text(_site_title(folder)),
+        f"{LETTERS}/{SAMPLE_LETTER}.md": sample_letter_text(letter_date, visit),
+        f"{RECORDS}/{SAMPLE_RECORD}.yml": record,
+        f"{UPDATES}/{update}.md": sample_update_text(update_title, news),
+        f"{PAGES}/about.md": ABOUT_TEXT,
+        f"{STATIC}/.gitkeep": "",
         ".gitignore": "_site/\n",
     }
     return [write_new(folder, rel, text) for rel, text in files.items()]

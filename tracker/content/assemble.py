@@ -1,21 +1,26 @@
-"""Raw documents → one frozen Site with every reference resolved, plus the problems found."""
+"""Raw documents → one frozen Site with every reference resolved, plus the problems found.
+
+Each step is written once, for a Memo: the preview's keeps results between rebuilds, a one-off
+build's (NO_MEMO) keeps nothing. The one difference between them is how letters are read: a
+one-off build reads them across processes, and keeps a national site's HTML in a Spool."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from ..errors import Problem, did_you_mean, has_errors
-from ..scale.memo import Memo, cached
+from ..scale.memo import NO_MEMO, Memo
 from ..scale.processes import share
-from ..scale.spool import Spool
+from ..scale.spool import Packed, Spool
 from .config import site_config
-from .documents import read_letter, read_page, read_update, slug_problem, with_body
+from .documents import read_letter, read_page, read_update, slug_problem
 from .files import DataFile, Document, OnDisk
-from .model import Letter, Page, Record, Site, SiteConfig, Update
+from .folder import LETTERS, PAGES, RECORDS, UPDATES
+from .model import Markup, ParsedLetter, ParsedText, Record, Site, SiteConfig, Update
 from .records import read_record
 from .refs import TARGET_KINDS, Targets, update_title
 from .safeyaml import Pos, YList
@@ -27,12 +32,11 @@ RESERVED_SLUGS = frozenset({
     "feed.xml", "sitemap.xml", "404.html", "index.html",
 })
 
-D = TypeVar("D", Letter, Update, Page)
 T = TypeVar("T")
+F = TypeVar("F", covariant=True)
 
 
-_SCHEMES = {"content/letters": "letter", "content/updates": "update", "content/pages": "page",
-            "content/actions": "record"}
+_SCHEMES = {LETTERS: "letter", UPDATES: "update", PAGES: "page", RECORDS: "record"}
 
 
 def _reference_to(path: str) -> str:
@@ -57,22 +61,31 @@ def _valid_slugs(docs: tuple[Document, ...], problems: list[Problem]) -> list[Do
     return kept
 
 
-def _resolved(items: list[D], by_path: dict[str, Document], targets: Targets,
-              problems: list[Problem], memo: Memo | None, versions: dict[str, int]) -> list[D]:
-    def resolve(item: D, targets: Targets) -> D:
+class _Read(Protocol[F]):
+    """A letter, update or page as read, which `resolved` finishes."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def body(self) -> ParsedText: ...
+
+    def resolved(self, body: Markup) -> F: ...
+
+
+def _resolved(items: Sequence[_Read[F]], by_path: dict[str, Document], targets: Targets,
+              problems: list[Problem], memo: Memo, versions: dict[str, int]) -> list[F]:
+    """The documents with their links resolved, each again only when it changed or a kind of
+    target its references looked at did."""
+    def resolve(item: _Read[F], looked_at: set[str]) -> F:
         doc = by_path[item.path]
-        body = resolve_links(item.body, doc.path, Pos(doc.body_line, 1), targets, problems)
-        return with_body(item, body)  # type: ignore[return-value]
+        body = resolve_links(item.body, doc.path, Pos(doc.body_line, 1),
+                             targets.watched(looked_at), problems)
+        return item.resolved(body)
 
-    if memo is None:
-        return [resolve(item, targets) for item in items]
-
-    def watching(item: D, looked_at: set[str]) -> D:
-        return resolve(item, targets.watched(looked_at))
-
-    def resolve_all() -> list[D]:
+    def resolve_all() -> list[F]:
         return [memo.call_watching(("resolved", item.path), (item,), versions,
-                                   partial(watching, item), problems) for item in items]
+                                   partial(resolve, item), problems) for item in items]
 
     kind = items[0].path.rpartition("/")[0] if items else ""
     return memo.call(("resolved", kind, tuple(versions.values())), tuple(items), resolve_all,
@@ -90,25 +103,24 @@ def _check_about(updates: list[Update], by_path: dict[str, Document], targets: T
                 problems.append(Problem(
                     update.path, pos.line, pos.column, "error", f"unknown record '{record_id}' in 'about'",
                     did_you_mean(record_id, targets.records,
-                                 fallback="'about' lists record ids: the file names in content/actions/"),
+                                 fallback="'about' lists record ids: the file names in "
+                                          f"{RECORDS}/"),
                 ))
 
 
-def _face(letter: Letter) -> tuple[object, ...]:
+def _face(letter: ParsedLetter) -> tuple[object, ...]:
     """What references to a letter read of it: its name, points and paragraphs (not its words)."""
     return (letter.slug, letter.name, tuple((p.id, p.label, p.anchor) for p in letter.points),
-            len(letter.block_kinds))
+            letter.block_count)
 
 
-def _versions(targets: Targets, memo: Memo | None) -> dict[str, int]:
+def _versions(targets: Targets, memo: Memo) -> dict[str, int]:
     """For each kind of target, a number that changes only when what references read of it
     changes: a letter's words can change without any record being read again, and a new
     update without the records that link to no update."""
-    if memo is None:
-        return {}
     letters = tuple(targets.letters.values())
     seen = {
-        "letters": cached(memo, "faces", letters, lambda: tuple(map(_face, letters))),
+        "letters": memo.call("faces", letters, lambda: tuple(map(_face, letters))),
         "updates": targets.updates, "records": targets.records, "actions": targets.actions,
         "pages": targets.pages, "static": targets.static, "drafts": targets.drafts,
         "broken": targets.broken,
@@ -125,19 +137,15 @@ def _outlines(record_files: list[DataFile]) -> tuple[dict[str, str], dict[str, d
 
 
 def _read_records(record_files: list[DataFile], config: SiteConfig, targets: Targets,
-                  problems: list[Problem], memo: Memo | None,
-                  versions: dict[str, int]) -> list[Record]:
+                  problems: list[Problem], memo: Memo, versions: dict[str, int]) -> list[Record]:
     """The records that can be read, each read again only when its file changed or a kind of
     target its references looked at did."""
-    if memo is None:
-        return _kept(read_record(data, config, targets, problems) for data in record_files)
-
-    def watching(data: DataFile, looked_at: set[str]) -> Record | None:
+    def read(data: DataFile, looked_at: set[str]) -> Record | None:
         return read_record(data, config, targets.watched(looked_at), problems)
 
     def read_all() -> list[Record]:
         return _kept(memo.call_watching(data.path, (data, config), versions,
-                                        partial(watching, data), problems)
+                                        partial(read, data), problems)
                      for data in record_files)
 
     return memo.call(("records", tuple(versions.values())), (config, *record_files), read_all,
@@ -145,19 +153,25 @@ def _read_records(record_files: list[DataFile], config: SiteConfig, targets: Tar
 
 
 def _read_letters(docs: list[Document], config: SiteConfig, problems: list[Problem],
-                  memo: Memo | None, jobs: int, spool_in: Path | None) -> list[Letter]:
-    """The letters that can be read. The Markdown is the costliest part of a build: without a
-    memo it is shared across `jobs` processes. A lean folder's letters (a national site) keep
-    their HTML in a Spool."""
-    if memo is not None:
-        def read_all() -> list[Letter]:
-            return _kept(memo.call(d.path, (d, config), partial(read_letter, d, config, problems),
-                                   problems)
-                         for d in docs)
+                  memo: Memo, jobs: int, spool_in: Path | None) -> list[ParsedLetter]:
+    """The letters that can be read, each again only when its file changed. The Markdown is
+    the costliest part of a build: a one-off build, which keeps nothing, shares it across
+    `jobs` processes, and a lean folder's letters (a national site) keep their HTML in a
+    Spool."""
+    def read_all() -> list[ParsedLetter]:
+        if not memo.keeps:
+            return _shared(docs, config, problems, jobs, spool_in)
+        return _kept(memo.call(d.path, (d, config), partial(read_letter, d, config, problems),
+                               problems)
+                     for d in docs)
 
-        return memo.call("letters", (config, *docs), read_all, problems)
+    return memo.call("letters", (config, *docs), read_all, problems)
 
-    def one(index: int) -> tuple[Letter | None, list[Problem]]:
+
+def _shared(docs: list[Document], config: SiteConfig, problems: list[Problem], jobs: int,
+            spool_in: Path | None) -> list[ParsedLetter]:
+    """The letters read across `jobs` processes, their HTML spooled when they are lean."""
+    def one(index: int) -> tuple[ParsedLetter | None, list[Problem]]:
         found: list[Problem] = []
         return read_letter(docs[index], config, found), found
 
@@ -165,31 +179,33 @@ def _read_letters(docs: list[Document], config: SiteConfig, problems: list[Probl
     letters = []
     for letter, found in share(one, len(docs), jobs):
         problems += found
-        if letter is not None and spool is not None:
-            assert isinstance(letter.body.packed, bytes)
-            letter = replace(letter, body=replace(letter.body, packed=spool.put(letter.body.packed)))
-        if letter is not None:
-            letters.append(letter)
+        if letter is None:
+            continue
+        stored = letter.body.stored
+        if spool is not None and isinstance(stored, Packed):
+            letter = replace(letter, body=replace(letter.body, stored=spool.put(stored)))
+        letters.append(letter)
     return letters
 
 
-def assemble(raw: RawSite, *, drafts: bool = True, memo: Memo | None = None,
+def assemble(raw: RawSite, *, drafts: bool = True, memo: Memo = NO_MEMO,
              jobs: int = 1, spool_in: Path | None = None) -> tuple[Site | None, list[Problem]]:
     """The validated site, or None when there are errors; every problem found either way.
 
-    Without `drafts`, draft updates are left out, as if they did not exist. With a `memo`,
-    files that did not change are not parsed again; without, letters are read across `jobs`
-    processes (and a national site's HTML kept in a temporary file in `spool_in`)."""
+    Without `drafts`, draft updates are left out, as if they did not exist. A `memo` that
+    keeps results (the preview's) keeps files that did not change from being parsed again;
+    a one-off build reads letters across `jobs` processes (and keeps a national site's HTML
+    in a temporary file in `spool_in`)."""
     problems: list[Problem] = []
-    config = cached(memo, "config", (raw.config, raw.themes),
-                    lambda: site_config(raw.config, problems, raw.themes), problems)
+    config = memo.call("config", (raw.config, raw.themes),
+                       lambda: site_config(raw.config, problems, raw.themes), problems)
     docs = {d.path: d for d in (*raw.letters, *raw.updates, *raw.pages)}
 
     letters = _read_letters(_valid_slugs(raw.letters, problems), config, problems, memo, jobs,
                             spool_in)
-    updates = _kept(cached(memo, d.path, (d,), partial(read_update, d, problems), problems)
+    updates = _kept(memo.call(d.path, (d,), partial(read_update, d, problems), problems)
                     for d in _valid_slugs(raw.updates, problems))
-    pages = _kept(cached(memo, d.path, (d,), partial(read_page, d, problems), problems)
+    pages = _kept(memo.call(d.path, (d,), partial(read_page, d, problems), problems)
                   for d in _valid_slugs(raw.pages, problems))
     readable = {x.path for x in letters} | {x.path for x in updates} | {x.path for x in pages}
     held_back = frozenset(u.slug for u in updates if u.draft and not drafts)
@@ -207,7 +223,7 @@ def assemble(raw: RawSite, *, drafts: bool = True, memo: Memo | None = None,
         else:
             record_files.append(data)
 
-    outlines = cached(memo, "outlines", tuple(record_files), lambda: _outlines(record_files))
+    outlines = memo.call("outlines", tuple(record_files), lambda: _outlines(record_files))
     failed = [d.path for d in (*raw.letters, *raw.updates, *raw.pages) if d.path not in readable]
     targets = Targets(
         letters={x.slug: x for x in letters},
@@ -220,19 +236,19 @@ def assemble(raw: RawSite, *, drafts: bool = True, memo: Memo | None = None,
         drafts=held_back,
     )
     versions = _versions(targets, memo)
-    letters = _resolved(letters, docs, targets, problems, memo, versions)
-    updates = _resolved(updates, docs, targets, problems, memo, versions)
-    pages = _resolved(pages, docs, targets, problems, memo, versions)
-    _check_about(updates, docs, targets, problems)
+    finished_letters = _resolved(letters, docs, targets, problems, memo, versions)
+    finished_updates = _resolved(updates, docs, targets, problems, memo, versions)
+    finished_pages = _resolved(pages, docs, targets, problems, memo, versions)
+    _check_about(finished_updates, docs, targets, problems)
     records = _read_records(record_files, config, targets, problems, memo, versions)
 
     if has_errors(problems):
         return None, problems
     site = Site(
         config=config,
-        letters=tuple(sorted(letters, key=lambda x: (x.date, x.slug))),
-        updates=tuple(sorted(updates, key=lambda x: (x.date, x.slug), reverse=True)),
-        pages=tuple(sorted(pages, key=lambda x: x.slug)),
+        letters=tuple(sorted(finished_letters, key=lambda x: (x.date, x.slug))),
+        updates=tuple(sorted(finished_updates, key=lambda x: (x.date, x.slug), reverse=True)),
+        pages=tuple(sorted(finished_pages, key=lambda x: x.slug)),
         records=tuple(sorted(records, key=lambda x: x.id)),
         static_files=raw.static_files,
     )

@@ -7,7 +7,8 @@ from typing import Any
 
 from ..errors import Problem, did_you_mean
 from .fields import Fields
-from .model import TONES, PointKind, SiteConfig, Status
+from .folder import CONFIG
+from .model import TONES, PointKind, SiteConfig, Status, Tone, is_tone
 from .safeyaml import Pos, Unread, YMap
 
 _DELIVERY = (
@@ -82,10 +83,13 @@ def _status(fields: Fields, item: Any, pos: Pos, seen: set[str]) -> Status | Non
         fields.error(pos, "each status must be {id: …, label: …, tone: …}")
         return None
     one = Fields(fields.path, item, fields.problems, allowed=STATUS_KEYS, required=("id",))
-    status_id, tone = one.text("id"), one.text("tone") or "neutral"
-    if tone not in TONES:
-        one.error(one.at("tone"), f"unknown tone '{tone}'",
-                  did_you_mean(tone, TONES, fallback="tones: " + ", ".join(TONES)))
+    status_id, written = one.text("id"), one.text("tone") or "neutral"
+    tone: Tone = "neutral"
+    if is_tone(written):
+        tone = written
+    else:
+        one.error(one.at("tone"), f"unknown tone '{written}'",
+                  did_you_mean(written, TONES, fallback="tones: " + ", ".join(TONES)))
     if status_id in seen:
         one.error(one.at("id"), f"status '{status_id}' is listed twice", "give each status its own id")
     seen.add(status_id or "")
@@ -156,7 +160,7 @@ def _base_url(fields: Fields) -> str:
 def site_config(data: YMap, problems: list[Problem], themes: tuple[str, ...]) -> SiteConfig:
     """Validate site.yml; every missing key gets its default."""
     required = () if isinstance(data, Unread) else ("title",)
-    fields = Fields("site.yml", data, problems, allowed=SITE_KEYS, required=required)
+    fields = Fields(CONFIG, data, problems, allowed=SITE_KEYS, required=required)
     theme = fields.text("theme") or "default"
     if theme != "default" and theme not in themes:
         fields.error(fields.at("theme"), f"there is no theme '{theme}' in themes/",

@@ -1,4 +1,5 @@
-"""Front matter and bodies of letters, updates and pages → model objects."""
+"""Front matter and bodies of letters, updates and pages → model objects as read: their links
+are resolved once every target is known (`assemble`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,21 @@ from .files import Document
 from .folder import is_slug, slugify
 from .markdown import markup
 from .markdown.markup import KindSpec
-from .model import Block, Letter, Markup, Page, Point, Poll, PollResult, SiteConfig, Update
+from .model import (
+    BlockKind,
+    BlockTable,
+    LetterOf,
+    PageOf,
+    ParsedLetter,
+    ParsedPage,
+    ParsedUpdate,
+    Point,
+    Poll,
+    PollResult,
+    SiteConfig,
+    UpdateOf,
+)
+from .refs import is_point_id
 from .safeyaml import Pos, YMap
 from .texts import markup_of, parse_markup, report_nesting
 
@@ -32,7 +47,7 @@ def slug_problem(path: str, slug: str) -> Problem | None:
                    f"use lower-case letters, digits and hyphens: rename it to '{fixed}.{suffix}'")
 
 
-def read_letter(doc: Document, config: SiteConfig, problems: list[Problem]) -> Letter | None:
+def read_letter(doc: Document, config: SiteConfig, problems: list[Problem]) -> ParsedLetter | None:
     """A letter with its blocks and points; its links are resolved later."""
     fields = Fields(doc.path, doc.meta, problems, allowed=LETTER_KEYS, required=("title", "date"))
     kind = fields.text("kind") or ""
@@ -54,30 +69,29 @@ def read_letter(doc: Document, config: SiteConfig, problems: list[Problem]) -> L
                                 did_you_mean(written, known.split(", "),
                                              fallback=f"point kinds: {known}")))
     blocks, points = _blocks_and_points(doc, found, problems)
-    block_kinds, block_lines = Letter.pack_blocks(blocks)
     title, date = fields.text("title"), fields.date("date")
     inspectorate, inspectors = fields.names("inspectorate"), fields.names("inspectors")
     subject, visit_dates = fields.text("subject") or "", fields.dates("visit_dates")
     if not fields.ok or title is None or date is None:
         return None
     body = replace(markup_of(text, prepared), text="")  # nothing shows a letter's plain text
-    return Letter(
+    return LetterOf(
         slug=doc.slug, path=doc.path, title=title, date=date, inspectorate=inspectorate,
         kind=kind, subject=subject, visit_dates=visit_dates, inspectors=inspectors,
-        source=source, body=body, block_kinds=block_kinds, block_lines=block_lines, points=points,
+        source=source, body=body, block_table=blocks, points=points,
     )
 
 
 def _blocks_and_points(
     doc: Document, found: markup.LetterStructure, problems: list[Problem],
-) -> tuple[tuple[Block, ...], tuple[Point, ...]]:
-    blocks: list[Block] = []
+) -> tuple[BlockTable, tuple[Point, ...]]:
+    blocks: list[tuple[BlockKind, int]] = []
     points: list[Point] = []
     anchors = {b.anchor for b in found.blocks}
     for b in found.blocks:
         line = doc.body_line + b.line
         point_id = b.point.id if b.point else ""
-        blocks.append(Block(b.anchor, b.kind, line, point_id))
+        blocks.append((b.kind, line))
         if not b.point:
             continue
         if point_id in anchors:
@@ -91,7 +105,7 @@ def _blocks_and_points(
                                     f"point id '{point_id}' is used twice in this letter",
                                     "give the marker another #id"))
             continue
-        if not is_slug(point_id.lower()):
+        if not is_point_id(point_id):
             problems.append(Problem(
                 doc.path, line, 1, "error",
                 f"point id '{point_id}' may only use letters, digits and hyphens"))
@@ -99,10 +113,10 @@ def _blocks_and_points(
         p = b.point
         points.append(Point(point_id, p.kind, p.number, p.label, p.context, b.anchor,
                             b.text, p.owners, line))
-    return tuple(blocks), tuple(points)
+    return BlockTable.of(blocks), tuple(points)
 
 
-def read_update(doc: Document, problems: list[Problem]) -> Update | None:
+def read_update(doc: Document, problems: list[Problem]) -> ParsedUpdate | None:
     """An update; `about` and its links are checked once every target is known."""
     fields = Fields(doc.path, doc.meta, problems, allowed=UPDATE_KEYS, required=("title", "date"))
     text = _body(doc, problems)
@@ -116,8 +130,8 @@ def read_update(doc: Document, problems: list[Problem]) -> Update | None:
     title, date, author = fields.text("title"), fields.date("date"), fields.text("author")
     if not fields.ok or title is None or date is None:
         return None
-    return Update(doc.slug, doc.path, title, date, author or "", summary,
-                  about, bool(draft), poll, body)
+    return UpdateOf(doc.slug, doc.path, title, date, author or "", summary,
+                    about, bool(draft), poll, body)
 
 
 def _poll(fields: Fields) -> Poll | None:
@@ -154,14 +168,14 @@ def _poll_result(poll: Fields, item: object, pos: Pos) -> PollResult | None:
     return PollResult(label, count)
 
 
-def read_page(doc: Document, problems: list[Problem]) -> Page | None:
+def read_page(doc: Document, problems: list[Problem]) -> ParsedPage | None:
     """A plain page."""
     fields = Fields(doc.path, doc.meta, problems, allowed=PAGE_KEYS, required=("title",))
     title, text = fields.text("title"), _body(doc, problems)
     if not fields.ok or title is None or text is None:
         return None
-    return Page(doc.slug, doc.path, title,
-                parse_markup(text, doc.path, Pos(doc.body_line, 1), problems))
+    return PageOf(doc.slug, doc.path, title,
+                  parse_markup(text, doc.path, Pos(doc.body_line, 1), problems))
 
 
 def _body(doc: Document, problems: list[Problem]) -> str | None:
@@ -171,8 +185,3 @@ def _body(doc: Document, problems: list[Problem]) -> str | None:
     except ProblemError as exc:
         problems.append(exc.problem)
         return None
-
-
-def with_body(item: Letter | Update | Page, body: Markup) -> Letter | Update | Page:
-    """The same document with its body's references resolved."""
-    return replace(item, body=body)

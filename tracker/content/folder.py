@@ -1,5 +1,6 @@
-"""The site folder's rules for names and characters, in one place: slugs, editor litter, links
-that lead out of the site, and the characters no file, name or text may hold."""
+"""The site folder's rules for names and characters, in one place: where each kind of file
+lives, slugs, editor litter, links that lead out of the site, and the characters no file, name
+or text may hold."""
 
 from __future__ import annotations
 
@@ -9,6 +10,30 @@ import unicodedata
 from pathlib import Path
 
 from ..errors import forbidden_at
+
+# Where each kind of file lives, relative to the site folder (forward slashes) ---------------
+
+CONFIG = "site.yml"
+"""The site's settings."""
+CONTENT = "content"
+"""The folder of letters, updates, pages and records."""
+LETTERS = f"{CONTENT}/letters"
+"""Inspection letters, SLUG.md."""
+UPDATES = f"{CONTENT}/updates"
+"""Forum updates, DATE-TITLE-WORDS.md."""
+PAGES = f"{CONTENT}/pages"
+"""Plain pages, SLUG.md."""
+RECORDS = f"{CONTENT}/actions"
+"""Action records, ID.yml."""
+STATIC = "static"
+"""Files published as they are."""
+THEMES = "themes"
+"""The site's own themes, a folder each."""
+SOURCES = (CONFIG, CONTENT, STATIC, THEMES)
+"""Everything of the site folder that a build reads."""
+
+
+# Slugs -------------------------------------------------------------------------------------
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 """A slug: lower-case letters and digits, words joined by single hyphens (match it whole)."""
@@ -25,6 +50,27 @@ def slugify(text: str) -> str:
     text = re.sub(r"['’]", "", text)  # "children's" → "childrens", not "children-s"
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+
+
+MAX_SLUG = 60
+"""A file name made from a title (an update's, an imported letter's) is cut to stay this short,
+without its suffix."""
+
+
+def slug_within(start: str, text: str) -> str:
+    """`start`, then the words of `text` in order while they fit in MAX_SLUG characters:
+    ('2025-10-14', 'Half-way update') → '2025-10-14-half-way-update'. When not even the first
+    word fits, it is cut to fit; `start` alone when `text` has no word."""
+    slug = start
+    for word in slugify(text).split("-"):
+        room = MAX_SLUG - len(slug) - 1
+        if len(word) > room:
+            if slug == start and room > 0:
+                slug += "-" + word[:room]
+            break
+        if word:
+            slug += "-" + word
+    return slug
 
 
 # Editor and system litter ------------------------------------------------------------------

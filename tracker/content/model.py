@@ -1,20 +1,39 @@
-"""The content model: frozen, complete objects with every reference resolved."""
+"""The content model: frozen, complete objects with every reference resolved.
+
+Letters, updates and pages are read before what they link to is known: read, their body is
+a `ParsedText` (`ParsedLetter`, …); assembled, a `Markup` with its references resolved
+(`Letter`, …), the only kind a Site holds. The aliases name the two states in annotations;
+objects are made with the generic classes (`LetterOf(…, body=…)`) and finished with
+`resolved`. Texts and references are `rendered`'s."""
 
 from __future__ import annotations
 
 import datetime as dt
-import zlib
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal, Protocol
+from typing import Generic, Literal, TypeAlias, TypeGuard, get_args
+
+from .rendered import LETTER_KINDS as LETTER_KINDS
+from .rendered import Body as Body
+from .rendered import Markup as Markup
+from .rendered import ParsedText as ParsedText
+from .rendered import Ref as Ref
+from .rendered import RefKind as RefKind
+from .rendered import Stored as Stored
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
 Tone = Literal["neutral", "info", "good", "warning", "bad"]
-TONES: tuple[str, ...] = ("neutral", "info", "good", "warning", "bad")
+"""A status's colour, always beside its label."""
+TONES: tuple[Tone, ...] = get_args(Tone)
+
+
+def is_tone(text: str) -> TypeGuard[Tone]:
+    """Whether `text` names a tone."""
+    return text in TONES
 
 
 def long_date(date: dt.date) -> str:
@@ -30,8 +49,7 @@ class Status:
     """What records write in `status:`."""
     label: str
     """What families read."""
-    tone: str
-    """neutral, info, good, warning or bad: a colour, always beside the label."""
+    tone: Tone
     done: bool = False
     """The work is finished; nothing is overdue or stale any more."""
     verdict: bool = False
@@ -76,75 +94,9 @@ class SiteConfig:
         return {s.id: s for s in self.statuses}
 
 
-@dataclass(frozen=True, slots=True)
-class Ref:
-    """A resolved reference to a letter, point, paragraph, update, record, page or URL."""
-
-    written: str
-    """The reference as the author wrote it."""
-    kind: str
-    """letter, point, paragraph, update, record, action, page, static or external."""
-    target: str
-    """Letter or update slug, record id, page slug, static path, or the outside URL."""
-    anchor: str = ""
-    """Point id or paragraph anchor in a letter; sub-action id in a record."""
-    title: str = ""
-    """The target's own title: 'Ofsted survey letter, 19 March 2009, area for development 1'."""
-    link_text: str = ""
-    """A title the author gave (`{url: …, title: …}`), else ''."""
-    line: int = 0
-    """Where it was written, in its file."""
-
-    @property
-    def label(self) -> str:
-        """What a link to it says."""
-        return self.link_text or self.title
-
-    @property
-    def is_letter(self) -> bool:
-        """Points at a letter, one of its points or one of its paragraphs."""
-        return self.kind in ("letter", "point", "paragraph")
-
-
-class Kept(Protocol):
-    """Bytes kept outside the model (a national site's letters wait in a temporary file)."""
-
-    def read(self) -> bytes: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Markup:
-    """Markdown rendered once, with holes for what depends on the page showing it: links
-    relative to that page, and notes at block anchors (see `markup.fill`)."""
-
-    places: tuple[tuple[int, int], ...]
-    """Where each link target is written (line, column), counted from the text's start."""
-    packed: bytes | Kept = field(repr=False)
-    """The HTML with holes (`markup.Prepared.html`), compressed (it shrinks to a third), and
-    for a national site's letters kept in a Spool."""
-    hrefs: tuple[str, ...] = ()
-    """The link targets as written, by hole."""
-    links: tuple[tuple[str, int], ...] = ()
-    """Every link and image target with the 0-based line of its block."""
-    text: str = ""
-    """Plain text, for summaries and search."""
-    lead: str = ""
-    """The plain text of the first paragraph."""
-    refs: tuple[Ref, ...] = ()
-    """Every reference linked from the text, resolved."""
-
-    @staticmethod
-    def pack(html: str) -> bytes:
-        return zlib.compress(html.encode(), 1)
-
-    @property
-    def html(self) -> str:
-        """The HTML with holes."""
-        packed = self.packed if isinstance(self.packed, bytes) else self.packed.read()
-        return zlib.decompress(packed).decode()
-
-
-BLOCK_KINDS = {"h": "heading", "p": "paragraph", "i": "item", "r": "row"}
+BlockKind = Literal["heading", "paragraph", "item", "row"]
+"""What a block of a letter is."""
+_BLOCK_KINDS: dict[str, BlockKind] = {kind[0]: kind for kind in get_args(BlockKind)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,11 +105,40 @@ class Block:
 
     anchor: str
     """'p1', 'p2', … in document order."""
-    kind: str
-    """heading, paragraph, item or row."""
+    kind: BlockKind
     line: int
     point: str = ""
     """The id of the point this block is, else ''."""
+
+
+@dataclass(frozen=True, slots=True)
+class BlockTable:
+    """A letter's blocks, compactly (a national site has three million blocks: an object each
+    took 200 MB). Read them through the letter: `blocks`, `anchors`, `has_block`,
+    `block_count`."""
+
+    _kinds: str
+    """Each block's kind by its first letter (h, p, i, r), in document order: block n is
+    paragraph 'pn'."""
+    _lines: bytes
+    """The file line of each block, as 4-byte numbers in document order."""
+
+    @staticmethod
+    def of(blocks: Iterable[tuple[BlockKind, int]]) -> BlockTable:
+        """The table of (kind, file line) of each block, in document order."""
+        kinds, lines = [], array("I")
+        for kind, line in blocks:
+            kinds.append(kind[0])
+            lines.append(line)
+        return BlockTable("".join(kinds), lines.tobytes())
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+    def rows(self) -> Iterator[tuple[BlockKind, int]]:
+        """(kind, file line) of each block, in document order."""
+        return zip(map(_BLOCK_KINDS.__getitem__, self._kinds), array("I", self._lines),
+                   strict=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,8 +164,8 @@ class Point:
 
 
 @dataclass(frozen=True, slots=True)
-class Letter:
-    """An inspection letter, its blocks and its points."""
+class LetterOf(Generic[Body]):
+    """An inspection letter, its blocks and its points (see `Letter`)."""
 
     slug: str
     path: str
@@ -196,12 +177,8 @@ class Letter:
     visit_dates: tuple[dt.date, ...]
     inspectors: tuple[str, ...]
     source: str
-    body: Markup
-    block_kinds: str
-    """Each block's kind by its first letter (h, p, i, r), in document order: block n is
-    paragraph 'pn'. A national site has three million blocks; an object each took 200 MB."""
-    block_lines: bytes
-    """The file line of each block, as 4-byte numbers in document order."""
+    body: Body
+    block_table: BlockTable = field(repr=False)
     points: tuple[Point, ...]
 
     @property
@@ -222,29 +199,40 @@ class Letter:
         raise KeyError(point_id)
 
     @property
+    def block_count(self) -> int:
+        """How many blocks (headings, paragraphs, items, rows) it has."""
+        return len(self.block_table)
+
+    @property
     def anchors(self) -> list[str]:
         """'p1', 'p2', … one per block."""
-        return [f"p{n}" for n in range(1, len(self.block_kinds) + 1)]
+        return [f"p{n}" for n in range(1, len(self.block_table) + 1)]
 
     def has_block(self, anchor: str) -> bool:
         """True when `anchor` names one of the letter's blocks."""
         number = anchor[1:]
         return anchor[:1] == "p" and number.isdecimal() and anchor == f"p{int(number)}" \
-            and 1 <= int(number) <= len(self.block_kinds)
+            and 1 <= int(number) <= len(self.block_table)
 
     @property
     def blocks(self) -> tuple[Block, ...]:
-        """The blocks, made from their compact form."""
+        """The blocks, in document order."""
         points = {p.anchor: p.id for p in self.points}
-        lines = array("I", self.block_lines)
-        return tuple(
-            Block(anchor, BLOCK_KINDS[kind], line, points.get(anchor, ""))
-            for anchor, kind, line in zip(self.anchors, self.block_kinds, lines, strict=True))
+        return tuple(Block(anchor, kind, line, points.get(anchor, ""))
+                     for anchor, (kind, line) in zip(self.anchors, self.block_table.rows(),
+                                                      strict=True))
 
-    @staticmethod
-    def pack_blocks(blocks: Sequence[Block]) -> tuple[str, bytes]:
-        """(block_kinds, block_lines) of blocks in document order."""
-        return "".join(b.kind[0] for b in blocks), array("I", [b.line for b in blocks]).tobytes()
+    def resolved(self: LetterOf[ParsedText], body: Markup) -> Letter:
+        """The same letter, its body's references resolved."""
+        return LetterOf(self.slug, self.path, self.title, self.date, self.inspectorate,
+                        self.kind, self.subject, self.visit_dates, self.inspectors, self.source,
+                        body, self.block_table, self.points)
+
+
+Letter: TypeAlias = LetterOf[Markup]
+"""A letter of the site, its links resolved."""
+ParsedLetter: TypeAlias = LetterOf[ParsedText]
+"""A letter as read, its links not yet resolved."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,8 +249,8 @@ class Poll:
 
 
 @dataclass(frozen=True, slots=True)
-class Update:
-    """A forum update."""
+class UpdateOf(Generic[Body]):
+    """A forum update (see `Update`)."""
 
     slug: str
     path: str
@@ -274,17 +262,38 @@ class Update:
     """Ids of the records it is about."""
     draft: bool
     poll: Poll | None
-    body: Markup
+    body: Body
+
+    def resolved(self: UpdateOf[ParsedText], body: Markup) -> Update:
+        """The same update, its body's references resolved."""
+        return UpdateOf(self.slug, self.path, self.title, self.date, self.author, self.summary,
+                        self.about, self.draft, self.poll, body)
+
+
+Update: TypeAlias = UpdateOf[Markup]
+"""An update of the site, its links resolved."""
+ParsedUpdate: TypeAlias = UpdateOf[ParsedText]
+"""An update as read, its links not yet resolved."""
 
 
 @dataclass(frozen=True, slots=True)
-class Page:
-    """A plain page such as About."""
+class PageOf(Generic[Body]):
+    """A plain page such as About (see `Page`)."""
 
     slug: str
     path: str
     title: str
-    body: Markup
+    body: Body
+
+    def resolved(self: PageOf[ParsedText], body: Markup) -> Page:
+        """The same page, its body's references resolved."""
+        return PageOf(self.slug, self.path, self.title, body)
+
+
+Page: TypeAlias = PageOf[Markup]
+"""A page of the site, its links resolved."""
+ParsedPage: TypeAlias = PageOf[ParsedText]
+"""A page as read, its links not yet resolved."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from sys import intern
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import closest
-from .model import Letter, Ref, long_date
+from .folder import STATIC, is_slug
+from .model import ParsedLetter, Ref, long_date
 
 INTERNAL = ("letter", "update", "record", "page", "static")
+_WITH_PARTS = ("letter", "update", "record", "page")
+"""The schemes whose references may name a part after '#'."""
 EXTERNAL = ("https", "http", "mailto")
 FORBIDDEN = ("javascript", "vbscript", "data")
 FORMS = ("letter:SLUG, letter:SLUG#P1, letter:SLUG#p7, update:SLUG, record:ID, "
@@ -31,7 +34,8 @@ class RefError(Exception):
 class Targets:
     """Everything a reference may point at, with titles: built once, before resolving."""
 
-    letters: dict[str, Letter] = field(default_factory=dict)
+    letters: dict[str, ParsedLetter] = field(default_factory=dict)
+    """Letters by slug, as read: references read their names, points and paragraphs."""
     updates: dict[str, str] = field(default_factory=dict)
     """Update slug → title for links."""
     records: dict[str, str] = field(default_factory=dict)
@@ -69,11 +73,40 @@ class _Watched(Targets):
         return object.__getattribute__(self, name)
 
 
-def _scheme(text: str) -> tuple[str, str]:
+class Written(NamedTuple):
+    """A reference as written, cut into its parts: 'letter:x#P1' → ('letter', 'x', 'P1')."""
+
+    scheme: str
+    """'letter', 'https', …, in lower case; '' when there is none."""
+    target: str
+    """What follows the scheme, up to a '#' part if the scheme has parts."""
+    anchor: str
+    """The '#' part of a letter, update, record or page reference ('' when none). A static
+    file's name may hold '#', and a web address keeps its own."""
+
+
+def parse(written: str) -> Written:
+    """The parts of a written reference (whether they name anything is `resolve`'s to say)."""
+    text = written.strip()
     scheme, sep, rest = text.partition(":")
     if not sep or not scheme.replace("-", "").isalnum():
-        return "", text
-    return scheme.lower(), rest
+        return Written("", text, "")
+    scheme = scheme.lower()
+    if scheme in _WITH_PARTS:
+        target, _, anchor = rest.partition("#")
+        return Written(scheme, target, anchor)
+    return Written(scheme, rest, "")
+
+
+def is_point_id(text: str) -> bool:
+    """Whether `text` can be a point's id: letters, digits and single hyphens ('P1', 'I-2')."""
+    return is_slug(text.lower())
+
+
+def is_paragraph_anchor(text: str) -> bool:
+    """Whether `text` is written as a paragraph's anchor ('p7'), which no point id may be."""
+    number = text[1:]
+    return text[:1] == "p" and number.isascii() and number.isdigit()
 
 
 def _suggest(kind: str, word: str, pool: Iterable[str], shape: Callable[[str], str]) -> str:
@@ -93,23 +126,21 @@ def resolve(written: str, targets: Targets, *, link_text: str = "", line: int = 
     text = written.strip()
     if not text:
         raise RefError("empty reference", f"write one of {FORMS}")
-    scheme, rest = _scheme(text)
+    scheme, target, anchor = parse(text)
     if scheme in FORBIDDEN:
         raise RefError(f"'{scheme}:' links are not allowed",
                        "link only to this site's pages (letter:, update:, …) "
                        "or to https:// addresses")
     if scheme in EXTERNAL:
         web = scheme != "mailto"
-        if (web and not rest.startswith("//")) or not rest.strip("/"):
+        if (web and not target.startswith("//")) or not target.strip("/"):
             raise RefError(f"'{text}' is not a complete web address",
                            "write it as https://example.org/page")
         return Ref(written, "external", text, title=text, link_text=link_text, line=line)
     if scheme not in INTERNAL:
         guess = closest(scheme, INTERNAL + EXTERNAL) if scheme else _named(text, targets)
-        hint = f"did you mean '{guess}:{rest}'?" if guess else f"write one of {FORMS}"
+        hint = f"did you mean '{guess}:{target}'?" if guess else f"write one of {FORMS}"
         raise RefError(f"'{text}' is not a reference", hint)
-    # A file name may hold '#'; every other kind uses it to name a part.
-    target, _, anchor = (rest, "", "") if scheme == "static" else rest.partition("#")
     if f"{scheme}:{target}" in targets.broken:
         raise RefError("", "")
     ref = _RESOLVERS[scheme](text, target, anchor, targets)
@@ -143,10 +174,9 @@ def _letter(text: str, slug: str, anchor: str, targets: Targets) -> Ref:
         return Ref(text, "paragraph", slug, anchor, f"{letter.name}, paragraph {number}")
     ids = [p.id for p in letter.points]
     known = f"its points are {', '.join(ids)}" if ids else "it has no points"
-    paragraph = anchor[:1] == "p" and anchor[1:].isdigit()
-    suggestion = closest(anchor, letter.anchors if paragraph else ids)
+    suggestion = closest(anchor, letter.anchors if is_paragraph_anchor(anchor) else ids)
     hint = f"did you mean 'letter:{slug}#{suggestion}'? ({known})" if suggestion else \
-        f"{known}; paragraphs are p1 to p{len(letter.block_kinds)}"
+        f"{known}; paragraphs are p1 to p{letter.block_count}"
     raise RefError(f"letter '{slug}' has no point or paragraph '{anchor}'", hint)
 
 
@@ -190,7 +220,7 @@ def _page(text: str, slug: str, anchor: str, targets: Targets) -> Ref:
 def _static(text: str, path: str, anchor: str, targets: Targets) -> Ref:
     path = path.lstrip("/")
     if path not in targets.static:
-        raise RefError(f"there is no file 'static/{path}' for '{text}'",
+        raise RefError(f"there is no file '{STATIC}/{path}' for '{text}'",
                        _suggest("file", path, targets.static,
                                 lambda m: f"static:{m}{_part(anchor)}"))
     _no_anchor(text, anchor)

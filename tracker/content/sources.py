@@ -18,7 +18,20 @@ from ..errors import Problem, ProblemError, forbidden_at
 from ..scale import spool
 from .config import site_config
 from .files import DataFile, Document, read_data_file, read_document, read_text
-from .folder import describe, is_hidden, is_litter, leads_out, usable_name
+from .folder import (
+    CONFIG,
+    LETTERS,
+    PAGES,
+    RECORDS,
+    STATIC,
+    THEMES,
+    UPDATES,
+    describe,
+    is_hidden,
+    is_litter,
+    leads_out,
+    usable_name,
+)
 from .model import SiteConfig
 from .safeyaml import Pos, Unread, YMap, load_yaml
 
@@ -205,25 +218,25 @@ def walk_files(base: Path, inside: Path, shown: str, problems: list[Problem]) ->
 
 def read_site_yml(root: Path, problems: list[Problem], cache: FileCache | None = None) -> YMap:
     """site.yml as a mapping; an empty `Unread` mapping (and a problem) when it cannot be read."""
-    if (root / "site.yml").is_symlink() and leads_out(root / "site.yml", root.resolve()):
-        problems.append(Problem("site.yml", 1, 1, "error",
+    if (root / CONFIG).is_symlink() and leads_out(root / CONFIG, root.resolve()):
+        problems.append(Problem(CONFIG, 1, 1, "error",
                                 "site.yml is a link to a file outside the site folder",
                                 "copy the file into the site instead of linking to it"))
         return Unread(Pos(1, 1))
-    if not (root / "site.yml").is_file():
+    if not (root / CONFIG).is_file():
         problems.append(Problem(
-            "site.yml", 1, 1, "error", "there is no site.yml in this folder",
+            CONFIG, 1, 1, "error", "there is no site.yml in this folder",
             "run 'tracker init DIR' to start a site, or pass --site DIR",
         ))
         return Unread(Pos(1, 1))
-    data = _read(root, "site.yml", _config_yaml, cache)
+    data = _read(root, CONFIG, _config_yaml, cache)
     if isinstance(data, Problem):
         problems.append(data)
         return Unread(Pos(1, 1))
     if data is None:
         data = YMap(Pos(1, 1))
     if not isinstance(data, YMap):
-        problems.append(Problem("site.yml", 1, 1, "error", "site.yml must be 'key: value' lines",
+        problems.append(Problem(CONFIG, 1, 1, "error", "site.yml must be 'key: value' lines",
                                 "start with 'title: …'"))
         return Unread(Pos(1, 1))
     return data
@@ -238,7 +251,7 @@ def _config_yaml(root: Path, rel: str) -> Any:
 
 def _themes(root: Path, problems: list[Problem]) -> tuple[str, ...]:
     """The names of the site's own themes: folders of `themes/` (never a link out)."""
-    folder, inside = root / "themes", root.resolve()
+    folder, inside = root / THEMES, root.resolve()
     if not folder.is_dir():
         return ()
     names = []
@@ -246,7 +259,7 @@ def _themes(root: Path, problems: list[Problem]) -> tuple[str, ...]:
         if is_hidden(path.name) or is_litter(path.name) or not path.is_dir():
             continue
         if leads_out(path, inside):
-            problems.append(_link_out(f"themes/{path.name}"))
+            problems.append(_link_out(f"{THEMES}/{path.name}"))
         else:
             names.append(path.name)
     return tuple(names)
@@ -263,11 +276,11 @@ def read_site(root: Path, cache: FileCache | None = None) -> tuple[RawSite, list
     rest = (problems, unreadable, cache)
     raw = RawSite(
         config=config,
-        letters=_read_folder(root, "content/letters", ".md", read_document, *rest),
-        updates=_read_folder(root, "content/updates", ".md", read_document, *rest),
-        pages=_read_folder(root, "content/pages", ".md", read_document, *rest),
-        records=_read_folder(root, "content/actions", ".yml", read_data_file, *rest),
-        static_files=tuple(walk_files(root / "static", root.resolve(), "static/", problems)),
+        letters=_read_folder(root, LETTERS, ".md", read_document, *rest),
+        updates=_read_folder(root, UPDATES, ".md", read_document, *rest),
+        pages=_read_folder(root, PAGES, ".md", read_document, *rest),
+        records=_read_folder(root, RECORDS, ".yml", read_data_file, *rest),
+        static_files=tuple(walk_files(root / STATIC, root.resolve(), f"{STATIC}/", problems)),
         themes=themes,
         unreadable=tuple(unreadable),
     )

@@ -1,15 +1,16 @@
-"""Markdown texts and written references → Markup and Refs, each mistake at its line and column."""
+"""Markdown texts and written references → ParsedText, then Markup and Refs, each mistake at its
+line and column."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 from ..errors import Problem
+from ..scale.spool import Packed
 from .markdown import markup
-from .model import Markup, Ref
 from .refs import RefError, Targets, resolve
+from .rendered import Markup, ParsedText, Ref
 from .safeyaml import Pos, YMap
 
 _MARKDOWN_INSIDE = re.compile(r"[^ \S]|[\\`*_~\[\]<&\x00-\x1f]")
@@ -17,14 +18,15 @@ _MARKDOWN_INSIDE = re.compile(r"[^ \S]|[\\`*_~\[\]<&\x00-\x1f]")
 inside a line: escapes, code, emphasis, strikethrough, links, autolinks, entities."""
 
 
-def parse_markup(source: str, path: str, start: Pos, problems: list[Problem]) -> Markup:
+def parse_markup(source: str, path: str, start: Pos, problems: list[Problem]) -> ParsedText:
     """Markdown parsed, its references not yet resolved; text nested too deeply to be shown
     is reported at its line (the text starts at `start` in the file at `path`)."""
     if source[:1].isalpha() and not source[-1].isspace() and not _MARKDOWN_INSIDE.search(source):
         # One line of words with no Markdown in it, as most notes are: one paragraph,
         # rendered as the parser would, at a tenth of the cost.
         text = " ".join(source.split())
-        return Markup((), Markup.pack(f"<p>{markup.escape_html(source)}</p>\n"), text=text, lead=text)
+        return ParsedText((), Packed(f"<p>{markup.escape_html(source)}</p>\n"), text=text,
+                          lead=text)
     prepared = markup.render_text(source)
     report_nesting(prepared, path, start, problems)
     return markup_of(source, prepared)
@@ -41,12 +43,12 @@ def report_nesting(prepared: markup.Prepared, path: str, start: Pos,
             "use fewer levels: indent less, or start fewer lines with '>'"))
 
 
-def markup_of(source: str, done: markup.Prepared) -> Markup:
-    """Markup of rendered Markdown, its references not yet resolved. Where each link target
-    is written is found now, so that the source need not be kept."""
+def markup_of(source: str, done: markup.Prepared) -> ParsedText:
+    """Rendered Markdown, its references not yet resolved. Where each link target is written
+    is found now, so that the source need not be kept."""
     places = _locate(tuple(source.split("\n")), Pos(1, 1), None, done.links)
-    return Markup(tuple((p.line, p.column) for p in places), Markup.pack(done.html),
-                  done.hrefs, done.links, done.text, done.lead)
+    return ParsedText(tuple((p.line, p.column) for p in places), Packed(done.html),
+                      done.hrefs, done.links, done.text, done.lead)
 
 
 _LOOK_AHEAD = 50
@@ -67,10 +69,10 @@ def _link_targets(lines: tuple[str, ...], start: Pos, last: int, target: str) ->
 
 
 def resolve_links(
-    text: Markup, path: str, start: Pos, targets: Targets, problems: list[Problem],
+    text: ParsedText, path: str, start: Pos, targets: Targets, problems: list[Problem],
     *, file_lines: tuple[str, ...] = (), end: Pos | None = None,
 ) -> Markup:
-    """The same Markup with every link target resolved; bad ones reported where written.
+    """The text with every link target resolved; bad ones reported where written.
 
     `file_lines` are the lines of the file the text was taken from (when it was not
     copied verbatim, as a YAML value is not); by default the text stands at `start`.
@@ -88,7 +90,7 @@ def resolve_links(
             if exc.message:
                 problems.append(Problem(path, pos.line, pos.column, "error", exc.message,
                                         exc.hint))
-    return replace(text, refs=tuple(refs))
+    return text.resolved(tuple(refs))
 
 
 def _locate(lines: tuple[str, ...], start: Pos, end: Pos | None,

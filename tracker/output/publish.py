@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from ..content.folder import CONFIG, CONTENT, STATIC, THEMES
+
 try:
     import fcntl
 except ImportError:  # not POSIX: a killed build's folder is then left for the user
@@ -47,7 +49,7 @@ def check_output(root: Path, out: Path) -> None:
     """Raise OutputError when `out` would overwrite the site's own files, is a file, or holds
     files that tracker did not write where every build writes its own."""
     root, out = root.resolve(), out.resolve()
-    sources = [root / "content", root / "static", root / "themes", root / "site.yml"]
+    sources = [root / CONTENT, root / STATIC, root / THEMES, root / CONFIG]
     if out == root or root.is_relative_to(out) or any(out.is_relative_to(s) for s in sources):
         raise OutputError("is where the site's own files are: building there would overwrite "
                           "them", "choose another --out, such as _site")

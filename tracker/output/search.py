@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from ..content.folder import CONFIG
 from ..content.model import Site
 from ..errors import Problem
 from ..scale.processes import die_with_parent
@@ -46,7 +47,7 @@ class SearchIndexError(Exception):
     """Pagefind could not be run, or failed."""
 
     def problem(self) -> Problem:
-        return Problem("site.yml", 1, 1, "error", f"the search index could not be made: {self}",
+        return Problem(CONFIG, 1, 1, "error", f"the search index could not be made: {self}",
                        "the pages are fine: build with --no-search to publish them without "
                        "the search box")
 

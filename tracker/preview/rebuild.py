@@ -28,7 +28,7 @@ from ..site.plan import PageGroup, page_groups
 from ..site.relations import Relations, relate
 from ..site.render import Renderer, render_pages
 from ..site.theme import theme_signature
-from .watch import classify
+from .watch import Change, classify
 
 
 class LazyFiles(Mapping[str, Content]):
@@ -113,7 +113,7 @@ class Incremental:
                                    memo=self.memo)
         files: Mapping[str, Content] | None = None
         if site is not None:
-            theme_changed = changed is None or any(classify(p) == "theme" for p in changed)
+            theme_changed = changed is None or any(classify(p) is Change.THEME for p in changed)
             files, problems = self._files(site, problems, theme_changed)
         self.memo.sweep()
         previous = self.current

@@ -27,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from ..content.folder import CONFIG, STATIC, THEMES
 from ..errors import Problem
 from ..output.search import SEARCH_FOLDER
 from ..site.files import whole
@@ -81,7 +82,7 @@ class Preview:
                  on_build: Callable[[Published, float], None] | None = None) -> None:
         self.root = root.resolve()
         self.on_build = on_build
-        self.sources = [self.root / "static", self.root / "themes", default_theme() / "static"]
+        self.sources = [self.root / STATIC, self.root / THEMES, default_theme() / "static"]
         self._changed = threading.Condition()
         self._state = Published(Snapshot({}), 0, 0)
         self._closing = False
@@ -132,7 +133,7 @@ class Preview:
             snapshot = self.builder.rebuild(set(changed) if changed else None)
         except Exception as exc:  # the preview never dies; the terminal and page say why
             current = self.builder.current
-            where = min(changed) if changed else "site.yml"
+            where = min(changed) if changed else CONFIG
             problem = Problem(where, 1, 1, "error",
                               f"the build stopped unexpectedly: {type(exc).__name__}: {exc}",
                               "this is a bug in tracker; the preview keeps the last good build")

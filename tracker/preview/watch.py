@@ -12,6 +12,7 @@ stream of saves (a script, a checkout) still waits for `debounce` after the firs
 
 from __future__ import annotations
 
+import enum
 import logging
 import os
 import threading
@@ -25,9 +26,24 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from ..content.folder import is_hidden, is_litter
+from ..content.folder import CONFIG, CONTENT, STATIC, THEMES, is_hidden, is_litter
 
-_SOURCES = MappingProxyType({"content": "content", "static": "static", "themes": "theme"})
+
+class Change(enum.Enum):
+    """What a changed path of the site folder is, which decides what is rebuilt."""
+
+    CONFIG = "config"
+    """site.yml."""
+    CONTENT = "content"
+    """A letter, update, page or record (anything under content/)."""
+    STATIC = "static"
+    """A file published as it is (under static/)."""
+    THEME = "theme"
+    """A template or a theme's file (under themes/)."""
+
+
+_SOURCES = MappingProxyType({CONTENT: Change.CONTENT, STATIC: Change.STATIC,
+                             THEMES: Change.THEME})
 # created/modified/deleted/moved, plus a file closed after writing and a file touched
 # (metadata change): both mean "the content may be new now".
 _COUNTED_EVENTS = frozenset({"created", "modified", "deleted", "moved", "closed", "attrib"})
@@ -37,22 +53,22 @@ _POLL_INTERVAL = 0.5
 _OBSERVER_TIMEOUT = 0.2  # how long observer threads block between checks for stop()
 
 
-def classify(relpath: str) -> str | None:
+def classify(relpath: str) -> Change | None:
     """What a changed path (relative to the site folder, forward slashes) is.
 
-    'config' for site.yml, 'content' for anything under content/, 'static' under static/,
-    'theme' under themes/; None for anything else, and for editor litter anywhere (the
-    site's one rule, `names.is_litter`: swap, backup and lock files, .DS_Store, .git), and
+    CONFIG for site.yml, CONTENT for anything under content/, STATIC under static/, THEME
+    under themes/; None for anything else, and for editor litter anywhere (the
+    site's one rule, `folder.is_litter`: swap, backup and lock files, .DS_Store, .git), and
     for hidden files and folders (a part starting with '.', as an editor's temporary file
     does) but under static/, where `.well-known/` is published.
     """
     parts = PurePosixPath(relpath).parts
     if not parts or relpath.startswith("/") or any(is_litter(part) for part in parts):
         return None
-    if parts[0] != "static" and any(is_hidden(part) for part in parts):
+    if parts[0] != STATIC and any(is_hidden(part) for part in parts):
         return None
-    if parts == ("site.yml",):
-        return "config"
+    if parts == (CONFIG,):
+        return Change.CONFIG
     return _SOURCES.get(parts[0])  # the folder itself counts too: deleting or moving it
 
 

@@ -121,6 +121,11 @@ class Memo:
         self.versions[name] = (value, number)
         return number
 
+    @property
+    def keeps(self) -> bool:
+        """Whether results are kept between rebuilds (the preview's), or not (NoMemo)."""
+        return True
+
     def sweep(self) -> None:
         """Forget entries the latest rebuild did not use (once they are many)."""
         if len(self.table) > 2 * len(self.used) + 100:
@@ -128,9 +133,25 @@ class Memo:
         self.used = set()
 
 
-def cached(memo: Memo | None, key: Hashable, inputs: tuple[Any, ...], compute: Callable[[], T],
-           problems: list[Problem] | None = None) -> T:
-    """memo.call(…) when there is a memo, else compute() directly."""
-    if memo is None:
+class NoMemo(Memo):
+    """The memo of a one-off build: every step is computed, nothing is kept. Steps are written
+    once, for a Memo; a build passes this one, the preview a Memo that keeps results."""
+
+    def call(self, key: Hashable, inputs: tuple[Any, ...], compute: Callable[[], T],
+             problems: list[Problem] | None = None) -> T:
         return compute()
-    return memo.call(key, inputs, compute, problems)
+
+    def call_watching(self, key: Hashable, inputs: tuple[Any, ...], versions: dict[str, int],
+                      compute: Callable[[set[str]], T], problems: list[Problem]) -> T:
+        return compute(set())
+
+    def version(self, name: str, value: Any) -> int:
+        return 0
+
+    @property
+    def keeps(self) -> bool:
+        return False
+
+
+NO_MEMO = NoMemo()
+"""What a one-off build passes for a memo (it holds nothing)."""

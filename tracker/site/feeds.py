@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from ..content.model import Entry, Record, Site, Update, long_date
 from ..scale.lazy import Lazy
-from ..scale.memo import Memo, cached
+from ..scale.memo import NO_MEMO, Memo
 from . import urls
 from .files import Streamed
 from .opendata import (
@@ -183,10 +183,11 @@ def area_feed(site: Site, today: dt.date, base_url: str, record: Record,
 
 
 def area_feeds(site: Site, today: dt.date, base_url: str, relations: Relations | None = None,
-               memo: Memo | None = None) -> dict[str, bytes]:
-    """areas/ID/feed.xml for each record. With a `memo`, only those whose inputs changed are
-    made again, and those of records no update is about are not looked at when only
-    updates changed."""
+               memo: Memo = NO_MEMO) -> dict[str, bytes]:
+    """areas/ID/feed.xml for each record, made at once (the preview's; a build writes each
+    as it is made, from `area_feed_makers`). With a `memo` that keeps them, only those whose
+    inputs changed are made again, and those of records no update is about are not looked
+    at when only updates changed."""
     relations = relations or relate(site)
     quiet, busy = by_news(site.records, relations)
     feeds: dict[str, bytes] = {}  # which records are quiet is in each group's inputs
@@ -196,12 +197,12 @@ def area_feeds(site: Site, today: dt.date, base_url: str, relations: Relations |
             makers = area_feed_makers(site, today, base_url, relations, memo, records)
             return {path: make_feed() for path, make_feed in makers}
 
-        feeds.update(cached(memo, ("feeds", name, base_url, today), inputs, make))
+        feeds.update(memo.call(("feeds", name, base_url, today), inputs, make))
     return feeds
 
 
 def area_feed_makers(site: Site, today: dt.date, base_url: str,
-                     relations: Relations | None = None, memo: Memo | None = None,
+                     relations: Relations | None = None, memo: Memo = NO_MEMO,
                      records: Sequence[Record] | None = None,
                      ) -> Sequence[tuple[str, Callable[[], bytes]]]:
     """The path of each record's feed (of `records`, by default all) and what makes it,
@@ -211,8 +212,8 @@ def area_feed_makers(site: Site, today: dt.date, base_url: str,
 
     def make(record: Record) -> bytes:
         mentions = [updates[slug] for slug in related.get(record.id, ())]
-        return cached(memo, ("feed", record.id, base_url, today), (record, site.config, *mentions),
-                      partial(area_feed, site, today, base_url, record, mentions))
+        return memo.call(("feed", record.id, base_url, today), (record, site.config, *mentions),
+                         partial(area_feed, site, today, base_url, record, mentions))
 
     return Lazy(site.records if records is None else records,
                 lambda record: (urls.area_feed(record.id), partial(make, record)))
@@ -261,11 +262,3 @@ def site_exports(site: Site, today: dt.date, base_url: str) -> dict[str, bytes |
         urls.TIMELINE_CSV: Streamed(lambda: csv_pieces(TIMELINE_HEADER,
                                                        timeline_rows(site, base_url))),
     }
-
-
-def exports(site: Site, today: dt.date, base_url: str) -> dict[str, bytes]:
-    """Output path → bytes for: feed.xml, areas/ID/feed.xml (one per record), data/tracker.json,
-    data/records.csv, data/timeline.csv."""
-    made = {path: content.read() if isinstance(content, Streamed) else content
-            for path, content in site_exports(site, today, base_url).items()}
-    return {**made, **area_feeds(site, today, base_url)}

@@ -23,13 +23,8 @@ TIMELINE_HEADER = ("record", "action", "date", "status", "status_label", "due", 
 _Json = dict[str, Any]
 
 
-def _ref_url(base_url: str, ref: Ref) -> str:
-    """Where a reference points: absolute for this site, as written for outside URLs."""
-    return ref.target if ref.kind == "external" else urls.absolute(base_url, urls.of_ref(ref))
-
-
 def _ref_data(ref: Ref, base_url: str) -> _Json:
-    return {"ref": ref.written, "title": ref.label, "url": _ref_url(base_url, ref)}
+    return {"ref": ref.written, "title": ref.label, "url": urls.absolute_ref(base_url, ref)}
 
 
 def _entry_data(entry: Entry, base_url: str) -> _Json:
@@ -50,7 +45,7 @@ def _letter_data(site: Site, letter: Letter, base_url: str) -> _Json:
         points.append({
             "id": point.id, "kind": point.kind, "number": point.number, "label": point.label,
             "context": point.context, "anchor": point.anchor, "text": point.text,
-            "owners": list(point.owners), "url": _ref_url(base_url, ref),
+            "owners": list(point.owners), "url": urls.absolute_ref(base_url, ref),
             "tracked_by": sorted({record.id for record in tracked_by}),
         })
     return {

@@ -15,24 +15,15 @@ from itertools import takewhile
 from ..content.model import Letter, Record, Site, Update
 from ..scale import spool
 from ..scale.lazy import Chained, Lazy
-from ..scale.memo import Memo, cached
-from .pages import (
-    LATEST_UPDATES,
-    Event,
-    home_page,
-    letter_page,
-    letters_page,
-    not_found_page,
-    plain_page,
-    search_page,
-    timeline_chunks,
-    timeline_page,
-    update_chunks,
-    update_page,
-    updates_page,
-)
+from ..scale.memo import NO_MEMO, Memo
+from .area import area_page
+from .home import LATEST_UPDATES, home_page
+from .letters import letter_page, letters_page
+from .lists import not_found_page, plain_page, search_page
 from .relations import Relations, by_news, relate
-from .views import Context, Page, area_page
+from .timeline import Event, timeline_chunks, timeline_page
+from .updates import update_chunks, update_page, updates_page
+from .views import Context, Page
 
 PageMaker = Callable[[], Page]
 
@@ -67,28 +58,20 @@ class BuildOrder:
     """How many of the first of `rest` make pages of whole-site groups."""
 
 
-def site_pages(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
-               relations: Relations | None = None) -> list[Page]:
-    """Every HTML page of the site, in a stable order.
-
-    With a `memo`, a page whose inputs are the same objects as last time is not built again:
-    each page names what it reads (the frame reads the configuration and the plain pages)."""
-    return [make() for make in page_makers(site, today, base_url, memo, relations)]
-
-
-def page_makers(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
+def page_makers(site: Site, today: dt.date, base_url: str,
                 relations: Relations | None = None) -> Sequence[PageMaker]:
-    """What makes each page of `site_pages`, not yet called (nor made, for most pages, until
-    asked for), so that the pages can be shared out and each dropped once written."""
-    return Chained([group.makers() for group in page_groups(site, today, base_url, memo,
-                                                            relations)])
+    """What makes each HTML page of the site, in a stable order, not yet called (nor made,
+    for most pages, until asked for), so that the pages can be shared out and each dropped
+    once written."""
+    return Chained([group.makers() for group in page_groups(site, today, base_url,
+                                                            relations=relations)])
 
 
 def build_order(site: Site, today: dt.date, base_url: str, relations: Relations | None = None,
                 *, search_index: bool = True) -> BuildOrder:
     """`page_makers` in the order a one-off build makes them: the pages the search index
     reads, then the others, whole-site groups first."""
-    groups = page_groups(site, today, base_url, None, relations, search_index=search_index)
+    groups = page_groups(site, today, base_url, relations=relations, search_index=search_index)
     rest = [group for group in groups if not group.searched]
     parts = [group.makers() for group in rest]
     first = takewhile(lambda pair: pair[0].whole_site, zip(rest, parts, strict=True))
@@ -96,11 +79,14 @@ def build_order(site: Site, today: dt.date, base_url: str, relations: Relations 
                       Chained(parts), sum(len(part) for _, part in first))
 
 
-def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = None,
+def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo = NO_MEMO,
                 relations: Relations | None = None, *,
                 search_index: bool = True) -> list[PageGroup]:
-    """The pages of `site_pages`, in groups that depend on the same parts of the site; without
-    the `search_index`, the search page only lists everything."""
+    """Every HTML page, in groups that depend on the same parts of the site; without the
+    `search_index`, the search page only lists everything. With a `memo` that keeps what it
+    makes (the preview's), each page names what it reads, and a page whose inputs are the
+    same objects as last time is not made again (the frame reads the configuration and the
+    plain pages)."""
     relations = relations or relate(site)
     ctx = Context(site, relations, today, base_url, {r.id: r for r in site.records},
                   {u.slug: u for u in site.updates}, search_index)
@@ -108,12 +94,9 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
     related = relations.related_updates
     quiet, busy = by_news(site.records, relations)
 
-    def version(name: str, value: object) -> int:
-        return memo.version(name, value) if memo else 0
-
     def one(name: Hashable, inputs: Callable[[], Iterable[object]],
             build: Callable[[], Page]) -> PageMaker:
-        if memo is None:  # a one-off build holds a maker for each of 380,000 pages
+        if not memo.keeps:  # what a page reads need not be gathered to be forgotten
             return build
         return lambda: memo.call(("page", name, base_url, today), tuple(inputs()), build)
 
@@ -144,7 +127,7 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
                 for number, chunk in enumerate(chunks, start=1)]
 
     def timeline_pages() -> list[PageMaker]:
-        steps = cached(memo, "timeline", site.records, partial(timeline_chunks, site))
+        steps = memo.call("timeline", site.records, partial(timeline_chunks, site))
         def inputs(chunk: tuple[Event, ...]) -> Iterator[object]:
             yield from frame
             for record, _, entry in chunk:
@@ -158,7 +141,7 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
     # What the search page lists: only the preview needs them, to know when it changed.
     titles = (tuple((x.slug, x.title) for x in site.letters),
               tuple((r.id, r.title) for r in site.records),
-              tuple((u.slug, u.title) for u in site.updates)) if memo else ()
+              tuple((u.slug, u.title) for u in site.updates)) if memo.keeps else ()
     home_inputs = (*frame, *site.letters, *site.records, *site.updates[:LATEST_UPDATES])
     return [
         PageGroup("home", lambda: home_inputs, lambda: [
@@ -173,7 +156,7 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo | None = N
         # Below national scale that is not worth the timeline's share of parallelism.
         PageGroup("timeline", lambda: (*frame, *site.records), timeline_pages,
                   whole_site=len(site.records) > spool.LEAN_FROM),
-        PageGroup(("letter pages", version("cited letters", relations.cited_letters)),
+        PageGroup(("letter pages", memo.version("cited letters", relations.cited_letters)),
                   lambda: (*frame, *site.letters, *site.records),
                   lambda: Lazy(site.letters, letter), searched=True),
         PageGroup("updates", lambda: (*frame, *site.updates), updates_pages),

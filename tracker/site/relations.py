@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from ..content.model import Markup, Record, Ref, Site
-from ..scale.memo import Memo, cached
+from ..scale.memo import NO_MEMO, Memo
 from .urls import area, letter, of_ref, page, update
 
 
@@ -78,19 +78,19 @@ def _cite(site: Site, pairs: Iterable[tuple[Citation, Ref]]) -> Cited:
     return cited
 
 
-def relate(site: Site, memo: Memo | None = None) -> Relations:
-    """Compute every reverse link of `site` once. With a `memo`, the citations of each kind
-    of source are kept while its objects (and the letters) stay the same, and merged again
-    only when some of them differ."""
+def relate(site: Site, memo: Memo = NO_MEMO) -> Relations:
+    """Compute every reverse link of `site` once. With a `memo` that keeps them, the
+    citations of each kind of source are kept while its objects (and the letters) stay the
+    same, and merged again only when some of them differ."""
     letters = tuple(site.letters)
     groups = (("records", site.records, _record_refs), ("updates", site.updates, _update_refs),
               ("pages", site.pages, _page_refs), ("letters", letters, _letter_refs))
-    parts = [cached(memo, ("cited", name), (*items, *letters),
-                    lambda pairs=pairs: _cite(site, pairs(site)))  # type: ignore[misc]
+    parts = [memo.call(("cited", name), (*items, *letters),
+                       lambda pairs=pairs: _cite(site, pairs(site)))  # type: ignore[misc]
              for name, items, pairs in groups]
     versions = tuple(memo.version(f"cited by {name}", part)
-                     for (name, _, _), part in zip(groups, parts, strict=True)) if memo else ()
-    cited_in, cited_letters = cached(memo, ("cited", versions), (), partial(_merge, parts))
+                     for (name, _, _), part in zip(groups, parts, strict=True))
+    cited_in, cited_letters = memo.call(("cited", versions), (), partial(_merge, parts))
     related: dict[str, list[str]] = {}
     for item in site.updates:
         ids = list(item.about) + [r.target for r in item.body.refs if r.kind in ("record", "action")]

@@ -24,7 +24,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..content.folder import leads_out
 from ..errors import Problem
-from ..scale.memo import Memo, cached
+from ..scale.memo import NO_MEMO, Memo
 from .clock import TemplateClock, TemplateStopped
 from .theme import theme_dirs
 from .views import Page
@@ -175,13 +175,14 @@ class Renderer:
                        "fix the template, or remove it to use the default theme's")
 
 
-def render_pages(renderer: Renderer, pages: list[Page], memo: Memo | None = None,
+def render_pages(renderer: Renderer, pages: list[Page], memo: Memo = NO_MEMO,
                  theme_version: int = 0) -> dict[str, bytes]:
-    """Output path → HTML bytes for every page; with a `memo`, a page whose view is the same
-    object as last time (and whose theme did not change) is not rendered again."""
+    """Output path → HTML bytes for every page, made at once (the preview's; a build writes
+    each page as it is rendered). With a `memo` that keeps them, a page whose view is the
+    same object as last time (and whose theme did not change) is not rendered again."""
     return {
-        page.frame.path: cached(memo, ("html", page.frame.path, theme_version), (page,),
-                                partial(renderer.render, page))
+        page.frame.path: memo.call(("html", page.frame.path, theme_version), (page,),
+                                   partial(renderer.render, page))
         for page in pages
     }
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..content.folder import leads_out
+from ..content.folder import THEMES, leads_out
 from ..content.sources import walk_files
 from ..errors import Problem
 
@@ -23,7 +23,7 @@ def default_theme() -> Path:
 def theme_dirs(site_root: Path, theme: str) -> list[tuple[Path, Path]]:
     """Theme folders, most specific first, each with the folder its files must stay inside:
     the site's own theme (inside the site), then the default (inside itself)."""
-    own = site_root / "themes" / theme
+    own = site_root / THEMES / theme
     inside = site_root.resolve()
     dirs = [(own, inside)] if own.is_dir() and not leads_out(own, inside) else []
     fallback = default_theme()

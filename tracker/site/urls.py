@@ -80,6 +80,12 @@ def of_ref(ref: Ref) -> str:
     return quote(ref.target)
 
 
+def absolute_ref(base_url: str, ref: Ref) -> str:
+    """Where a reference points, as followed from anywhere (a feed, the open data, a printed
+    page): an outside URL as written, else the absolute URL of this site's page."""
+    return ref.target if ref.kind == "external" else absolute(base_url, of_ref(ref))
+
+
 def relative(from_path: str, to_path: str) -> str:
     """A link from the page written at `from_path` to `to_path` (which may carry #fragment)."""
     if "://" in to_path or to_path.startswith("mailto:"):

@@ -1,19 +1,33 @@
-"""Site → one precomputed view per page: labels, dates, counts and relative links made here,
-so that templates only place them."""
+"""What every page's view is made of: links, dates, status tags, the frame around a page, the
+page itself, links relative to a page, timeline entries, update cards, the pager of a list in
+pages; and what every view builder reads (`Context`). Labels, dates, counts and relative links
+are made here and in the view modules, so that templates only place them.
+
+Each template family has its own module: `home` (home.html), `letters` (letter.html and its
+_points.html, letters.html), `area` (area.html), `updates` (update.html, updates.html),
+`timeline` (timeline.html) and `lists` (search.html with _lists.html, 404.html, page.html).
+The views here feed base.html (`Frame`) and the macros of _macros.html (`status_tag`, `date`,
+`evidence`, `timeline`, `update_list`, `pagination`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Generic, TypeVar
 
 from markupsafe import Markup as Html
 
-from ..content.checks import is_overdue, is_stale
 from ..content.markdown import markup
-from ..content.model import Entry, Letter, Markup, Record, Ref, Site, Status, Update, long_date
+from ..content.model import Entry, Markup, Point, Record, Ref, Site, Status, Tone, Update, long_date
 from . import urls
 from .relations import Relations
+
+V = TypeVar("V")
+T = TypeVar("T")
+B = TypeVar("B")
+A = TypeVar("A")
 
 
 @dataclass(frozen=True)
@@ -37,11 +51,16 @@ class Tag:
     """A status, always shown with its words, never by colour alone."""
 
     label: str
-    tone: str
+    tone: Tone
 
 
 def tag(status: Status) -> Tag:
     return Tag(status.label, status.tone)
+
+
+def point_label(point: Point) -> str:
+    """A point's label as a page shows it, at the start of a line: 'Area for development 1'."""
+    return point.label[0].upper() + point.label[1:]
 
 
 @dataclass(frozen=True)
@@ -67,11 +86,20 @@ class Frame:
 
 @dataclass(frozen=True)
 class Page:
-    """One HTML page to render: a template, its frame and its view."""
+    """One HTML page to render: a template, its frame and its view, whatever the view's type
+    (what rendering and the page plan hold). Page makers make a `PageOf` their view's type."""
 
     template: str
     frame: Frame
-    view: Any
+    view: object
+
+
+@dataclass(frozen=True)
+class PageOf(Page, Generic[V]):
+    """A page whose view has the type its template reads (`PageOf[AreaView]` for area.html),
+    so that the type checker holds each page maker to what its template is given."""
+
+    view: V
 
 
 class Linker:
@@ -86,14 +114,25 @@ class Linker:
     def ref(self, ref: Ref) -> Link:
         return Link(ref.label, self.to(urls.of_ref(ref)))
 
-    def html(self, text: Markup | None, before: dict[str, str] | None = None,
-             after: dict[str, str] | None = None) -> Html:
+    def hrefs(self, text: Markup) -> Callable[[str], str]:
+        """Where each link of a Markdown text, as written, leads from this page."""
+        refs = {r.written: r for r in text.refs}
+        return lambda written: self.to(urls.of_ref(refs[written]))
+
+    def html(self, text: Markup | None) -> Html:
         """A Markdown text rendered for this page."""
         if text is None:
             return Html("")
-        refs = {r.written: r for r in text.refs}
-        return Html(markup.fill(
-            text.html, text.hrefs, lambda written: self.to(urls.of_ref(refs[written])), before, after))
+        return Html(markup.fill(text.html, text.hrefs, self.hrefs(text)))
+
+    def parts(self, text: Markup, before: Mapping[str, B],
+              after: Mapping[str, A]) -> list[Html | B | A]:
+        """A Markdown text rendered for this page, in chunks of HTML with the notes `before`
+        and `after` hold for the start and end of a block in their places between them, for
+        the template to render (`markup.fill_parts`)."""
+        return [Html(part) if isinstance(part, str) else part
+                for part in markup.fill_parts(text.html, text.hrefs, self.hrefs(text),
+                                              before, after)]
 
 
 @dataclass(frozen=True)
@@ -115,37 +154,6 @@ class EntryView:
 
 
 @dataclass(frozen=True)
-class ActionView:
-    anchor: str
-    title: str
-    owners: tuple[str, ...]
-    status: Tag
-    first_due: Date | None
-    due: Date | None
-    overdue: bool
-    moves: tuple[EntryView, ...]
-    timeline: tuple[EntryView, ...]
-
-
-@dataclass(frozen=True)
-class QuotedPoint:
-    label: str
-    letter: Link
-    context: str
-    text: str
-    href: str
-
-
-@dataclass(frozen=True)
-class RecordRow:
-    title: str
-    href: str
-    status: Tag
-    last_change: Date
-    stale: bool
-
-
-@dataclass(frozen=True)
 class UpdateItem:
     title: str
     href: str
@@ -155,18 +163,18 @@ class UpdateItem:
 
 
 @dataclass(frozen=True)
-class AreaView:
-    title: str
-    status: Tag
-    last_change: Date
-    stale: bool
-    points: tuple[QuotedPoint, ...]
-    owners: tuple[str, ...]
-    summary: Html
-    timeline: tuple[EntryView, ...]
-    actions: tuple[ActionView, ...]
-    related: tuple[UpdateItem, ...]
-    feed: str
+class Pager:
+    """Where one page of a list in pages stands (the updates, the timeline), for the
+    `pagination` macro."""
+
+    number: int
+    """This page's number, from 1."""
+    pages: int
+    """How many pages the list has."""
+    previous: str
+    """A link to the page before (newer), else ''."""
+    next: str
+    """A link to the page after (older), else ''."""
 
 
 @dataclass(frozen=True)
@@ -203,9 +211,7 @@ def frame(ctx: Context, path: str, title: str, *, feed: str = "", current: str =
 
 
 def evidence(ref: Ref, link: Linker, base_url: str) -> Evidence:
-    target = urls.of_ref(ref)
-    full = target if ref.kind == "external" else urls.absolute(base_url, target)
-    return Evidence(ref.label, link.to(target), full)
+    return Evidence(ref.label, link.to(urls.of_ref(ref)), urls.absolute_ref(base_url, ref))
 
 
 def entry_view(entry: Entry, link: Linker, base_url: str) -> EntryView:
@@ -216,44 +222,23 @@ def entry_view(entry: Entry, link: Linker, base_url: str) -> EntryView:
     )
 
 
-def record_row(ctx: Context, record: Record, link: Linker) -> RecordRow:
-    return RecordRow(record.title, link.to(urls.area(record.id)), tag(record.status),
-                     date_view(record.last_change), is_stale(record, ctx.site, ctx.today))
-
-
 def update_item(update: Update, link: Linker) -> UpdateItem:
     return UpdateItem(update.title, link.to(urls.update(update.slug)), date_view(update.date),
                       update.summary, update.author)
 
 
-def area_page(ctx: Context, record: Record) -> Page:
-    path = urls.area(record.id)
-    link = Linker(path)
-    points = []
-    for ref in record.tracks:
-        letter: Letter = ctx.site.letter_by_slug[ref.target]
-        point = letter.point(ref.anchor)
-        label = point.label[0].upper() + point.label[1:]
-        points.append(QuotedPoint(label, Link(letter.name, link.to(urls.letter(letter.slug))),
-                                  point.context, point.text, link.to(urls.of_ref(ref))))
-    actions = tuple(
-        ActionView(
-            anchor=urls.action_anchor(a.id), title=a.title, owners=a.owners, status=tag(a.status),
-            first_due=date_view(a.due) if a.due else None,
-            due=date_view(a.current_due) if a.current_due else None,
-            overdue=is_overdue(a, ctx.today),
-            moves=tuple(entry_view(e, link, ctx.base_url) for e in a.moves),
-            timeline=tuple(entry_view(e, link, ctx.base_url) for e in reversed(a.timeline)),
-        )
-        for a in record.actions
-    )
-    related = tuple(update_item(ctx.updates[slug], link)
-                    for slug in ctx.relations.related_updates.get(record.id, ()))
-    view = AreaView(
-        title=record.title, status=tag(record.status), last_change=date_view(record.last_change),
-        stale=is_stale(record, ctx.site, ctx.today), points=tuple(points), owners=record.owners,
-        summary=link.html(record.summary),
-        timeline=tuple(entry_view(e, link, ctx.base_url) for e in reversed(record.timeline)),
-        actions=actions, related=related, feed=link.to(urls.area_feed(record.id)),
-    )
-    return Page("area.html", frame(ctx, path, record.title, feed=urls.area_feed(record.id)), view)
+def chunks(items: Sequence[T], size: int) -> list[tuple[T, ...]]:
+    """`items` as they fall on the pages of a list, `size` to a page (one empty page when
+    there are none)."""
+    return [tuple(items[i:i + size]) for i in range(0, len(items), size)] or [()]
+
+
+def pager(link: Linker, number: int, pages: int, page_path: Callable[[int], str]) -> Pager:
+    """Page `number` of `pages` of a list whose n-th page is written at `page_path(n)`."""
+    return Pager(number, pages, link.to(page_path(number - 1)) if number > 1 else "",
+                 link.to(page_path(number + 1)) if number < pages else "")
+
+
+def paged_title(title: str, number: int, pages: int) -> str:
+    """The title of a page of a list: the list's own on its first page."""
+    return title if number == 1 else f"{title}, page {number} of {pages}"

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple, TypeVar
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml as escape_html
@@ -13,7 +13,10 @@ from markdown_it.token import Token
 from .structure import KindSpec, LetterStructure, letter_rule, plain_text
 
 __all__ = ["HOLE", "KindSpec", "LetterStructure", "Prepared", "escape_html", "fill",
-           "render_letter", "render_text"]
+           "fill_parts", "render_letter", "render_text"]
+
+B = TypeVar("B")
+A = TypeVar("A")
 
 
 SHOWN_LEVELS = 40
@@ -151,15 +154,35 @@ def fill(
     """The HTML of prepared Markdown on one page. Every link target goes through `href` (so
     links are relative to the page); `before`/`after` add trusted HTML inside the block with
     that anchor."""
-    before, after = before or {}, after or {}
-    html = prepared.split(HOLE)
-    for index in range(1, len(html), 2):
-        side, key = html[index][0], html[index][1:]
+    return "".join(fill_parts(prepared, hrefs, href, before or {}, after or {}))
+
+
+def fill_parts(
+    prepared: str,
+    hrefs: Sequence[str],
+    href: Callable[[str], str],
+    before: Mapping[str, B],
+    after: Mapping[str, A],
+) -> list[str | B | A]:
+    """`fill`, with the notes kept as they are given: chunks of HTML (links filled in as
+    `fill` fills them), and in their places between them the notes `before`/`after` hold for
+    the start and end of the block with that anchor (for a template to render). A note that
+    is a string reads as HTML, as a chunk does."""
+    parts: list[str | B | A] = []
+    pieces = prepared.split(HOLE)
+    chunk = [pieces[0]]
+    for index in range(1, len(pieces), 2):
+        side, key = pieces[index][0], pieces[index][1:]
         if side == "L":
-            html[index] = escape_html(href(hrefs[int(key)]))
+            chunk.append(escape_html(href(hrefs[int(key)])))
         else:
-            html[index] = (before if side == "B" else after).get(key, "")
-    return "".join(html)
+            note = (before if side == "B" else after).get(key)
+            if note is not None:
+                parts += ["".join(chunk), note]
+                chunk = []
+        chunk.append(pieces[index + 1])
+    parts.append("".join(chunk))
+    return parts
 
 
 def _link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:

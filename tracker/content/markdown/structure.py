@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from ..model import BlockKind
+
 
 @dataclass(frozen=True)
 class KindSpec:
@@ -29,10 +31,14 @@ class PointFound:
 
     kind: str
     id: str
-    number: int
-    label: str
+    phrase: str
+    """The phrase that opened its section ('' for a marker): it names the point."""
     context: str
     owners: tuple[str, ...]
+    number: int = 0
+    """Per kind, in document order: set once the whole letter is walked."""
+    label: str = ""
+    """'area for development 1' (`point_label`), set with the number."""
 
 
 @dataclass
@@ -40,7 +46,7 @@ class BlockFound:
     """A block found by the rule: heading, paragraph, item or row."""
 
     anchor: str
-    kind: str
+    kind: BlockKind
     line: int
     """0-based line in the Markdown text."""
     text: str = ""
@@ -104,12 +110,14 @@ def _phrase_in(text: str, phrases: Sequence[tuple[KindSpec, str]], *, start: boo
     return None
 
 
-def point_label(kind: KindSpec, phrase: str) -> str:
-    """'Areas for development' → 'area for development'; other phrases → the kind's label."""
+def point_label(kind: KindSpec, phrase: str, number: int) -> str:
+    """What a point is called: by the phrase that opened its section ('Areas for development'
+    → 'area for development 1'), else ('' for a marker, or another phrase) by its kind's label
+    ('Area for priority action' → 'area for priority action 1')."""
     first, _, rest = phrase.partition(" ")
     singular = {"areas": "area", "priorities": "priority"}.get(first.lower())
     words = f"{singular} {rest}" if singular else kind.label
-    return words[0].lower() + words[1:]
+    return f"{words[0].lower()}{words[1:]} {number}"
 
 
 class _LetterWalk:
@@ -188,14 +196,15 @@ class _LetterWalk:
         self.context = text
         return self._block(token, "heading", None)
 
-    def _block(self, token: Token, kind: str, source: tuple[KindSpec, str] | None) -> BlockFound:
+    def _block(self, token: Token, kind: BlockKind,
+               source: tuple[KindSpec, str] | None) -> BlockFound:
         anchor = sys.intern(f"p{len(self.found.blocks) + 1}")  # shared by every letter
         block = BlockFound(anchor, kind, token.map[0] if token.map else 0)
         token.meta["anchor"] = anchor
         token.attrSet("id", anchor)
         self.tokens[anchor] = token
         if source:
-            block.point = PointFound(source[0].id, "", 0, point_label(*source), self.context, ())
+            block.point = PointFound(source[0].id, "", source[1], self.context, ())
         self.found.blocks.append(block)
         return block
 
@@ -220,8 +229,7 @@ class _LetterWalk:
         if kind is None:
             self.found.bad_markers.append((block.line, kind_id, ", ".join(self.kinds)))
             return
-        label = kind.label[0].lower() + kind.label[1:]
-        block.point = PointFound(kind.id, point_id, 0, label, self.context, ())
+        block.point = PointFound(kind.id, point_id, "", self.context, ())
 
     def _close(self, token: Token) -> None:
         block = self.stack.pop() if self.stack else None
@@ -257,7 +265,7 @@ class _LetterWalk:
         self.numbers[kind.id] += 1
         point.number = self.numbers[kind.id]
         point.id = point.id or f"{kind.prefix}{point.number}"
-        point.label = f"{point.label} {point.number}"
+        point.label = point_label(kind, point.phrase, point.number)
         self.tokens[block.anchor].meta["point"] = point.id
 
 

@@ -1,0 +1,126 @@
+"""A letter's page (letter.html) and the list of letters (letters.html).
+
+A letter's body is Markdown rendered once for the whole site; its page gets it in parts: chunks
+of HTML, and in their places the badge of each point (at the start of its block) and the
+places that cite a block (at its end), which the template renders with the `point_badge` and
+`cited_in` macros of _points.html, which a theme can replace alone."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from markupsafe import Markup as Html
+
+from ..content.model import Letter
+from ..scale.lazy import Lazy
+from . import urls
+from .views import Context, Date, Link, Linker, PageOf, Tag, date_view, frame, point_label, tag
+
+OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+CROWN = ("ofsted", "cqc", "hmi", "estyn")
+"""Inspectorates whose letters are Crown copyright."""
+
+
+@dataclass(frozen=True)
+class LetterPoint:
+    """A point of the letter and what tracks it: a row of the list of points, and the badge at
+    the start of its block in the body."""
+
+    id: str
+    label: str
+    href: str
+    status: Tag | None
+    """The status of the record that tracks it, else None (not tracked yet)."""
+    record: Link | None
+    kind: ClassVar[Literal["point"]] = "point"
+
+
+@dataclass(frozen=True)
+class CitedIn:
+    """The places that cite a block of the letter, at the end of that block."""
+
+    places: tuple[Link, ...]
+    kind: ClassVar[Literal["cited"]] = "cited"
+
+
+@dataclass(frozen=True)
+class HtmlChunk:
+    """The letter's own HTML, between the points and the places that cite its blocks."""
+
+    html: Html
+    kind: ClassVar[Literal["html"]] = "html"
+
+
+BodyPart = HtmlChunk | LetterPoint | CitedIn
+"""A part of a letter's body: the template renders each by its `kind`."""
+
+
+@dataclass(frozen=True)
+class LetterView:
+    title: str
+    name: str
+    subject: str
+    date: Date
+    kind: str
+    inspectorate: str
+    inspectors: str
+    visit_dates: tuple[Date, ...]
+    source: str
+    crown: bool
+    licence: str
+    points: tuple[LetterPoint, ...]
+    body: tuple[BodyPart, ...]
+
+
+@dataclass(frozen=True)
+class LetterItem:
+    title: str
+    href: str
+    name: str
+    subject: str
+    points: int
+    tracked: int
+
+
+def letter_page(ctx: Context, letter: Letter) -> PageOf[LetterView]:
+    path = urls.letter(letter.slug)
+    link = Linker(path)
+    points: list[LetterPoint] = []
+    before: dict[str, LetterPoint] = {}
+    after: dict[str, CitedIn] = {}
+    for point in letter.points:
+        tracking = ctx.site.tracked_points.get((letter.slug, point.id), ())
+        record = Link(tracking[0].title, link.to(urls.area(tracking[0].id))) if tracking else None
+        status = tag(tracking[0].status) if tracking else None
+        points.append(LetterPoint(point.id, point_label(point), f"#{point.id}", status, record))
+        before[point.anchor] = points[-1]
+    for anchor in letter.anchors:
+        places = ctx.relations.cited_in.get((letter.slug, anchor), ())
+        if places:
+            after[anchor] = CitedIn(tuple(Link(p.title, link.to(p.path)) for p in places))
+    body = tuple(HtmlChunk(part) if isinstance(part, Html) else part
+                 for part in link.parts(letter.body, before, after))
+    view = LetterView(
+        title=letter.title, name=letter.name, subject=letter.subject, date=date_view(letter.date),
+        kind=letter.kind.replace("-", " "), inspectorate=" and ".join(letter.inspectorate),
+        inspectors=", ".join(letter.inspectors),
+        visit_dates=tuple(date_view(d) for d in letter.visit_dates), source=letter.source,
+        crown=any(i.lower() in CROWN for i in letter.inspectorate), licence=OGL,
+        points=tuple(points), body=body,
+    )
+    return PageOf("letter.html", frame(ctx, path, letter.title, current=urls.LETTERS), view)
+
+
+def letters_page(ctx: Context) -> PageOf[Sequence[LetterItem]]:
+    """Every letter, newest first, each card made as the page is written."""
+    link = Linker(urls.LETTERS)
+
+    def item(x: Letter) -> LetterItem:
+        return LetterItem(x.title, link.to(urls.letter(x.slug)), x.name, x.subject, len(x.points),
+                          sum((x.slug, p.id) in ctx.site.tracked_points for p in x.points))
+
+    items = Lazy(ctx.site.letters[::-1], item)
+    return PageOf("letters.html", frame(ctx, urls.LETTERS, "Letters", current=urls.LETTERS),
+                  items)
