@@ -325,31 +325,52 @@ def test_points_with_custom_ids_can_be_tracked(make_site):
     assert not [p for p in problems if p.path == "content/letters/test-letter.md"]
 
 
-def test_marker_changes_the_kind_of_a_detected_point(make_site):
-    letter = read_letter(make_site, """\
+def test_explicit_beats_guessed_one_marker_removes_every_guess(make_site):
+    body = """\
 ## Areas for improvement
 
 - Improve attendance.
 - Keep children safe. {.priority}
-""")
-    assert [(p.id, p.label, p.text) for p in letter.points] == [
-        ("I1", "area for improvement 1", "Improve attendance."),
+
+Leaders should also:
+
+- publish the local offer {.improvement}
+"""
+    assert [(p.id, p.label, p.text) for p in read_letter(make_site, body).points] == [
         ("P1", "area for priority action 1", "Keep children safe."),
+        ("I1", "area for improvement 1", "publish the local offer"),
     ]
+    guessed = body.replace(" {.priority}", "").replace(" {.improvement}", "")
+    assert [p.id for p in read_letter(make_site, guessed).points] == ["I1", "I2", "I3"]
 
 
-def test_marker_on_a_nested_item_keeps_document_order(make_site):
+def test_a_marked_nested_item_is_the_point_in_document_order(make_site):
     letter = read_letter(make_site, """\
 ## Areas for priority action
 
 - First area.
   - A nested step. {.priority}
-- Second area.
+- Second area. {.priority}
 """)
     assert [(p.id, p.anchor, p.text) for p in letter.points] == [
-        ("P1", "p2", "First area."),
-        ("P2", "p3", "A nested step."),
-        ("P3", "p4", "Second area."),
+        ("P1", "p3", "A nested step."),
+        ("P2", "p4", "Second area."),
+    ]
+
+
+def test_a_point_is_its_whole_item_with_its_sub_list_and_no_sub_item_is_a_point(make_site):
+    letter = read_letter(make_site, """\
+## Areas for priority action
+
+- Leaders should urgently improve:
+  - access to speech and language therapy
+  - the educational psychology service.
+- Leaders should publish the local offer.
+""")
+    assert [(p.id, p.anchor, p.text) for p in letter.points] == [
+        ("P1", "p2", "Leaders should urgently improve: • access to speech and language therapy "
+                     "• the educational psychology service."),
+        ("P2", "p5", "Leaders should publish the local offer."),
     ]
 
 

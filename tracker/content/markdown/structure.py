@@ -39,6 +39,8 @@ class PointFound:
     """Per kind, in document order: set once the whole letter is walked."""
     label: str = ""
     """'area for development 1' (`point_label`), set with the number."""
+    marked: bool = False
+    """Made by a marker: once a letter has one, only marked blocks are points."""
 
 
 @dataclass
@@ -141,6 +143,8 @@ class _LetterWalk:
         self.owner_column = -1
         self.lead_candidate: tuple[KindSpec, str] | None = None
         self.tokens: dict[str, Token] = {}
+        self.opened: list[int] = []
+        """For each list item open, the index of its block."""
 
     def walk(self, tokens: list[Token]) -> LetterStructure:
         for index, token in enumerate(tokens):
@@ -152,6 +156,10 @@ class _LetterWalk:
                 self._inline(token)
             elif self.item_depth == 0:
                 self.pending_lead = None
+        if any(b.point and b.point.marked for b in self.found.blocks):
+            for block in self.found.blocks:   # explicit beats guessed
+                if block.point and not block.point.marked:
+                    block.point = None
         for block in self.found.blocks:
             if block.point:
                 self._number(block, block.point)
@@ -170,6 +178,7 @@ class _LetterWalk:
             self.in_thead, self.headers = True, []
         if kind == "list_item_open":
             self.item_depth += 1
+            self.opened.append(len(self.found.blocks))
             return self._block(token, "item", self.list_points if top else None)
         if kind == "heading_open":
             return self._heading(token, tokens[index + 1])
@@ -229,7 +238,7 @@ class _LetterWalk:
         if kind is None:
             self.found.bad_markers.append((block.line, kind_id, ", ".join(self.kinds)))
             return
-        block.point = PointFound(kind.id, point_id, "", self.context, ())
+        block.point = PointFound(kind.id, point_id, "", self.context, (), marked=True)
 
     def _close(self, token: Token) -> None:
         block = self.stack.pop() if self.stack else None
@@ -237,6 +246,11 @@ class _LetterWalk:
             token.meta["closes"] = block.anchor
         if token.type == "list_item_close":
             self.item_depth -= 1
+            start = self.opened.pop()
+            item = self.found.blocks[start]
+            nested = [b.text for b in self.found.blocks[start + 1:] if b.kind == "item"]
+            if item.point and nested:   # a point is the whole item, its sub-list too
+                item.text = " ".join([item.text, *(f"• {text}" for text in nested)])
         elif token.type == "tbody_close":
             self.in_tbody = False
         elif token.type == "thead_close":
@@ -256,7 +270,7 @@ class _LetterWalk:
         """A 'Responsible body' cell gives the point its owners and is left out of its text."""
         if 0 <= self.owner_column < len(row.cells):
             owners = re.split(r"[,;]", row.cells[self.owner_column])
-            point.owners = tuple(o.strip() for o in owners if o.strip())
+            point.owners = tuple(o.strip(" .") for o in owners if o.strip(" ."))
             row.text = " ".join(c for i, c in enumerate(row.cells) if i != self.owner_column)
 
     def _number(self, block: BlockFound, point: PointFound) -> None:
