@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import build, check, run
 
-from tracker.authoring import importer
+from tracker.authoring import importer, intake
 from tracker.authoring.importer import import_letter
 from tracker.build import load_site
 from tracker.cli import main
@@ -365,7 +365,7 @@ def test_it_prints_each_guess_with_where_it_came_from(make_site):
         "  visit_dates: [2009-03-03] (from 'on 3 March 2009' on line 29)",
         "  inspectors: [Barbara Crane] (from the sign-off on line 55)",
         "Notes:",
-        "  joined text cut by a page break (line 42)",
+        "  joined text cut by a page break (line 46 of the file)",
         "  found points I1: check them with 'tracker check'",
     ]
 
@@ -566,7 +566,7 @@ def test_a_letter_that_appears_during_the_import_is_not_overwritten(make_site, m
         target.write_text("written meanwhile\n", encoding="utf-8")
         return import_letter(*args)
 
-    monkeypatch.setattr(importer, "import_letter", meanwhile)
+    monkeypatch.setattr(intake, "import_letter", meanwhile)
     result = import_into(site, DACORUM, "--slug", "dacorum")
     assert result.exit_code == 1
     assert result.stderr == f"Error: {target} exists; use --force to replace it.\n"
@@ -575,21 +575,36 @@ def test_a_letter_that_appears_during_the_import_is_not_overwritten(make_site, m
 
 
 EMPTY = "has no text to import: it is empty, or holds only spaces and blank lines."
-PDF = ("is a PDF, and importing a PDF is not supported yet: copy the letter's text out of the "
-       "PDF (or from the web page), save it as a .txt file and import that.")
+PDF = ("is a PDF: give its file name instead, as in 'tracker import report.pdf', and it is read "
+       "with its pages' layout.")
 BINARY = "is not a text file: save the letter's text as UTF-8 plain text (a .txt file) and " \
     "import that."
+
+
+@pytest.mark.parametrize("data", [
+    b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 44 >>\nstream\n\x8f\x03\xff\nendstream\n",
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+], ids=["binary", "ASCII"])
+def test_a_pdf_is_read_from_its_file_not_from_standard_input(make_site, tmp_path, data):
+    site = make_site()
+    piped = CliRunner().invoke(main, ["import", "-", "--site", str(site)], input=data)
+    assert (piped.exit_code, piped.stderr) == (1, f"Error: standard input {PDF}\n")
+    source = tmp_path / "letter.txt"   # by its first bytes, whatever its name
+    source.write_bytes(data)
+    result = run("import", str(source), "--site", str(site))
+    assert result.exit_code == 1
+    assert re.fullmatch(rf"Error: {re.escape(str(source))} cannot be imported: (it could not be "
+                        r"read as a PDF \(\w+\)|it has no pages)\. Nothing was written\.\n",
+                        result.stderr)
+    assert letter_files(site) == ["herts-2023.md"]
 
 
 @pytest.mark.parametrize(("data", "message"), [
     (b"", EMPTY),
     (b"\xef\xbb\xbf \n\t\r\n\n  \f\n", EMPTY),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 44 >>\nstream\n\x8f\x03\xff\nendstream\n", PDF),
-    (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n"
-     b"%%EOF\n", PDF),
     (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00word/document.xml", BINARY),
     (b"Dear Mrs Smith\x00\x00\x00\nThank you.\n", BINARY),
-], ids=["empty", "only spaces", "a PDF", "a PDF in ASCII", "a Word document", "NUL bytes"])
+], ids=["empty", "only spaces", "a Word document", "NUL bytes"])
 def test_what_is_not_a_letter_s_text_is_refused_with_a_clear_message(make_site, tmp_path, data,
                                                                       message):
     site = make_site()

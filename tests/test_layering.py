@@ -20,6 +20,9 @@ HOMES = {  # a third-party library → the only modules (or packages) that may i
     "mdit_py_plugins": ("content.markdown",),
     "watchdog": ("preview.watch",),
     "pagefind": ("output.search",),
+    "pdfplumber": ("authoring.pdf",),
+    "pdfminer": ("authoring.pdf",),
+    "pypdfium2": ("authoring.pdf",),
     "yaml": ("content.safeyaml",),
     "click": ("cli",),
 }

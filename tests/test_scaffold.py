@@ -147,7 +147,7 @@ def test_new_record_on_the_example_site_checks(tmp_path):
     assert data == {
         "title": "Student voice",
         "tracks": ["letter:dacorum-2009#I1"],
-        "timeline": [{"date": TODAY, "status": "identified",
+        "timeline": [{"date": dt.date(2009, 3, 19), "status": "identified",   # the letter's
                       "note": "Named in the inspection letter.",
                       "evidence": ["letter:dacorum-2009#I1"]}],
     }
@@ -166,9 +166,11 @@ def test_new_record_tracks_several_points(make_site):
     data = yaml.safe_load((site / "content/actions/both.yml").read_text())
     assert data["tracks"] == ["letter:herts-2023#P2", "letter:herts-2023#I1"]
     assert data["timeline"][0]["evidence"] == data["tracks"]
-    result = check(site)  # every point is tracked now; the fixture's own record is stale
+    assert data["timeline"][0]["date"] == dt.date(2023, 9, 12)   # the letter's date
+    result = check(site)  # every point is tracked now; both records are stale by the 'today'
     assert result.exit_code == 0, result.stderr
-    assert [line for line in lines(result) if "data-dashboard.yml" not in line] == []
+    assert [line.split(": ", 2)[2] for line in lines(result)] == \
+        ["no update recorded since 12 September 2023"] * 2
 
 
 def test_new_record_refuses_to_overwrite(make_site):
@@ -201,11 +203,17 @@ def test_new_record_checks_its_arguments(make_site, args, said):
     assert sorted(p.name for p in (site / "content/actions").iterdir()) == ["data-dashboard.yml"]
 
 
-def test_new_record_warns_when_the_letter_is_not_there_yet(make_site):
+@pytest.mark.parametrize(("target", "said"), [
+    ("letter:herts-2025#P1", "there is no letter content/letters/herts-2025.md; letters: "
+                             "herts-2023"),
+    ("letter:herts-2023#P9", "letter:herts-2023 has no point P9; its points are P1, P2, I1"),
+])
+def test_new_record_refuses_a_point_that_does_not_exist(make_site, target, said):
     site = make_site()
-    result = run("new", "record", "later", "--tracks", "letter:herts-2025#P1", "--site", str(site))
-    assert result.exit_code == 0
-    assert "there is no letter content/letters/herts-2025.md yet" in result.stderr
+    result = run("new", "record", "later", "--tracks", target, "--site", str(site))
+    assert result.exit_code == 2
+    assert f"Invalid value for --tracks: {said}" in result.stderr
+    assert not (site / "content/actions/later.yml").exists()
 
 
 # tracker new letter ----------------------------------------------------------------------
@@ -287,7 +295,8 @@ def test_init_sample_is_short_and_clearly_not_real(tmp_path):
     assert [e["status"] for e in record["timeline"]] == ["identified", "in-progress"]
     # The one warning is the untracked second point, which the next steps show how to track.
     assert [line.split(": ", 2)[2] for line in lines(check(site))] == \
-        ["area for improvement 2 (I2) is not tracked by any record"]
+        ["area for improvement 2 (I2) is not tracked by any record: “Ask children with SEND "
+         "for their views when …”"]
     result = run("new", "record", "children-views", "--tracks", "letter:sample-letter#I2",
                  "--site", str(site))
     assert result.exit_code == 0
@@ -419,3 +428,31 @@ def test_the_guide_explains_every_message_check_can_report():
                if not all(w in guide for w in words)]
     missing += [m for m in MORE_MESSAGES if m not in guide]
     assert missing == []
+
+
+def test_init_writes_the_point_phrases_the_guide_speaks_of(tmp_path):
+    """The guide says the phrases are under `points:` in site.yml: a new site has them, and
+    they are the defaults."""
+    from tracker.content.config import DEFAULT_POINTS
+    from tracker.content.sources import lenient_config
+
+    assert run("init", str(tmp_path / "new")).exit_code == 0
+    text = (tmp_path / "new/site.yml").read_text(encoding="utf-8")
+    assert "\npoints:\n" in text
+    assert lenient_config(tmp_path / "new").points == DEFAULT_POINTS
+    assert "`points:` in `site.yml`" in GUIDE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("point", "title"), [
+    ("Leaders should act with urgency to accelerate their data dashboard work. They should…",
+     "Act with urgency to accelerate their data dashboard work"),
+    ("Leaders across the partnership should urgently improve: • access to therapy",
+     "Improve"),
+    ("ICB leaders must ensure that they set measurable targets to reduce waiting times",
+     "Ensure that they set measurable targets to reduce waiting"),
+    ("Improve attendance.", "Improve attendance"),
+])
+def test_a_record_title_is_drafted_from_its_point(point, title):
+    from tracker.authoring.scaffold import draft_title
+
+    assert draft_title(point) == title

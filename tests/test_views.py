@@ -68,3 +68,19 @@ def test_a_theme_can_change_a_letters_badges_alone(make_site, tmp_path):
     assert '<b id="P1">Area for priority action 1</b> Leaders should improve' in after
     assert "[Identified by inspectors]" in after and "[none]" in after and "point-badge" not in after
     assert before.split("<h1>")[0] == after.split("<h1>")[0]
+
+
+def test_visit_dates_read_as_a_range():
+    from tracker.site.views import date_range
+
+    days = [dt.date(2023, 6, 26) + dt.timedelta(days=n) for n in range(5)]
+    assert date_range(tuple(days)) == "26 to 30 June 2023"
+    assert date_range((dt.date(2023, 11, 27), dt.date(2023, 11, 28), dt.date(2023, 11, 29),
+                       dt.date(2023, 11, 30), dt.date(2023, 12, 1))) == \
+        "27 November to 1 December 2023"
+    assert date_range((dt.date(2023, 12, 31), dt.date(2024, 1, 1))) == \
+        "31 December 2023 to 1 January 2024"
+    assert date_range((dt.date(2010, 1, 21), dt.date(2010, 1, 23))) == \
+        "21 January 2010 and 23 January 2010"
+    assert date_range((dt.date(2009, 3, 3),)) == "3 March 2009"
+    assert date_range(()) == ""

@@ -9,12 +9,11 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
 from . import __version__
-from .content.folder import CONFIG, LETTERS
+from .content.folder import CONFIG
 from .errors import FORBIDDEN, Problem, has_errors, report_json, report_lines
 
 # The pipeline is imported inside each command, so that `tracker --version` and `--help`
@@ -268,13 +267,7 @@ def new_update_command(title: str, site: str, date: str | None) -> None:
 @SITE_OPTION
 def new_record_command(record_id: str, tracks: tuple[str, ...], site: str) -> None:
     """Write content/actions/ID.yml, a record tracking the given points."""
-    from .authoring.scaffold import (
-        ArgumentError,
-        ExistsError,
-        check_slug,
-        new_record,
-        parse_point_ref,
-    )
+    from .authoring.scaffold import ArgumentError, ExistsError, check_slug, check_targets, new_record
 
     root = _site_root(site)
     try:
@@ -282,18 +275,14 @@ def new_record_command(record_id: str, tracks: tuple[str, ...], site: str) -> No
     except ArgumentError as exc:
         raise _bad(exc, "ID") from None
     try:
-        slugs = [parse_point_ref(ref)[0] for ref in tracks]
+        check_targets(root, list(tracks))
     except ArgumentError as exc:
         raise _bad(exc, "--tracks") from None
     try:
-        path = new_record(root, record_id, list(tracks), build_date(None))
+        path = new_record(root, record_id, list(tracks))
     except ExistsError as exc:
         raise _exists(site, exc, "choose another ID") from None
     _done(site, path)
-    for slug in dict.fromkeys(slugs):
-        if not (root / LETTERS / f"{slug}.md").is_file():
-            click.echo(f"warning: there is no letter {LETTERS}/{slug}.md yet; "
-                       "'tracker check' reports the reference until there is", err=True)
 
 
 @new.command("letter")
@@ -339,53 +328,40 @@ def init(folder: str) -> None:
               help="The letter's file name (default: FILE's name, or letter-YYYY-subject).")
 @SITE_OPTION
 @click.option("--force", is_flag=True, help="Replace the letter if it is there already.")
-def import_letter(file: str, slug: str | None, site: str, force: bool) -> None:
-    """Turn a letter's text (FILE, or - for standard input) into content/letters/SLUG.md,
-    keeping every word, and print the front matter it guessed for you to confirm."""
-    from .authoring.importer import import_letter as imported_from
-    from .authoring.importer import slug_from_letter, slug_from_name
-    from .authoring.pasted_lines import NotALetter, pasted_text
-    from .authoring.scaffold import ExistsError, write_source
+@click.option("--source", metavar="URL", default="",
+              help="Where the official copy is published (https://...): the letter links to it.")
+@click.option("--records", is_flag=True,
+              help="Also write a record for each point found, for you to give a title.")
+def import_letter(file: str, slug: str | None, site: str, force: bool, source: str,
+                  records: bool) -> None:
+    """Turn a letter as published (FILE: a PDF, or its text; - for standard input) into
+    content/letters/SLUG.md, keeping every word, and print what it found for you to confirm."""
+    from .authoring.intake import Refused, shown_path, take_in
     from .content.folder import is_slug
-    from .content.sources import lenient_config
-
-    def refuse(message: str) -> NoReturn:
-        click.echo(f"Error: {message}", err=True)
-        sys.exit(1)
 
     if slug is not None and not is_slug(slug):
         raise click.BadParameter(f"'{slug}' is not a valid name: use lower-case letters, digits "
                                  "and hyphens, like dacorum-2009", param_hint="--slug")
-    stdin = file == "-"
-    try:
-        text = pasted_text(sys.stdin.buffer if stdin else Path(file),
-                           "standard input" if stdin else file)
-    except NotALetter as exc:
-        refuse(str(exc))
+    if source and not source.startswith(("https://", "http://")):
+        raise click.BadParameter(f"'{source}' is not a web address: give the address of the "
+                                 "official copy, starting https://", param_hint="--source")
     root = Path(site)
-    letters = root / LETTERS
-
-    def shown(path: Path) -> str:
-        return path.relative_to(root).as_posix() if site == "." else path.as_posix()
-
-    slug = slug or slug_from_name(None if stdin else Path(file).stem)   # '': the letter names it
-    path = letters / f"{slug}.md"
-    if slug and not force and path.exists():   # said before the work, when the slug is known
-        refuse(f"{shown(path)} exists; use --force to replace it.")
     if not (root / CONFIG).is_file():
         click.echo(f"warning: no site.yml in {site}: using the default point phrases", err=True)
-    letter = imported_from(text, lenient_config(root).points)
-    if not slug:
-        path = letters / f"{slug_from_letter(letter)}.md"
-    existed = path.exists()
     try:
-        write_source(path, letter.text, force=force)   # never over a file that appeared meanwhile
-    except ExistsError:
-        refuse(f"{shown(path)} exists; use --force to replace it.")
-    click.echo(f"{'Replaced' if existed else 'Wrote'} {shown(path)}")
+        taken = take_in(root, file, slug=slug, source=source, force=force, records=records,
+                        shown=site)
+    except Refused as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    letter = taken.letter
+    click.echo(f"{'Replaced' if taken.replaced else 'Wrote'} {shown_path(root, taken.path, site)}")
     for heading, lines in (("Guessed (check each against the letter):", letter.guesses),
                            ("Not found:", letter.missing), ("Notes:", letter.notes)):
         if lines:
             click.echo(heading)
             for line in lines:
                 click.echo(f"  {line}")
+    for path, written in taken.records:
+        shown = shown_path(root, path, site)
+        click.echo(f"Wrote {shown}" if written else f"Left {shown} as it was: it exists")

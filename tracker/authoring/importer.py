@@ -21,10 +21,8 @@ from ..content.model import PointKind
 from . import letter_text as lt
 from . import letterhead as lh
 from . import pasted_lines as pl
+from .dates import DATE, MONTH, date_of, dates_in
 
-MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November"
-         r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)")
-DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({MONTH})\.?,? (\d{{4}})\b")
 SALUTATION = re.compile(rf"\bDear (?:{lh.HONORIFIC} (?:[A-Z]\.? ?)*{lh.NAME}(?: (?:and|&) {lh.HONORIFIC} "
                         rf"(?:[A-Z]\.? ?)*{lh.NAME})?|Sir or Madam|Sir/Madam|{lh.NAME}),?")
 SIGN_OFF = re.compile(r"\b(?:Yours [Ss]incerely|Yours [Ff]aithfully|Yours [Tt]ruly|"
@@ -36,7 +34,6 @@ OPENER = re.compile(
     r"In (?:accordance|line) with|Ofsted and the Care Quality Commission|I carried out|"
     r"We carried out|I undertook)")
 JUDGING = ("monitoring", "revisit")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?\b"
 _PART = rf"{_DAY}(?: {MONTH})?(?: \d{{4}})?"
 VISIT = re.compile(rf"\b(?:[Oo]n|[Bb]etween|[Ff]rom) {_PART}(?:(?:,| and| to| ?[–—-]) ?{_PART})*")
@@ -49,8 +46,9 @@ CO_INSPECTORS = re.compile(rf"\bwith ({_PERSON},? {_POST}(?:,? (?:and )?{_PERSON
 KINDS = (("revisit", "revisit"), ("re-visit", "revisit"), ("monitoring", "monitoring"),
          ("survey", "survey"), ("short inspection", "short-inspection"),
          ("inspection", "full-inspection"))
-MAX_RANGE = 14
-"""A visit given as a range longer than this many days keeps only its first and last day."""
+
+
+FoundPoint = tuple[str, str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -68,6 +66,8 @@ class Imported:
     date: dt.date | None
     subject: str
     title: str
+    points: tuple[FoundPoint, ...] = ()
+    """Each point found: (id, its whole text, its owners)."""
 
 
 @dataclass
@@ -90,8 +90,10 @@ class Parts:
     """What was repaired, and where."""
 
 
-def import_letter(text: str, kinds: Sequence[PointKind] = DEFAULT_POINTS) -> Imported:
-    """The letter file for pasted `text`; the site's point phrases find its points."""
+def import_letter(text: str, kinds: Sequence[PointKind] = DEFAULT_POINTS,
+                  source: str = "") -> Imported:
+    """The letter file for pasted `text`; the site's point phrases find its points; `source`
+    the address of the official copy, if given."""
     lines, repairs = pl.read_lines(text)
     parts = split_letter(lines, [p for k in kinds for p in k.phrases])
     fields: dict[str, str] = {}
@@ -112,21 +114,22 @@ def import_letter(text: str, kinds: Sequence[PointKind] = DEFAULT_POINTS) -> Imp
     date, where = _letter_date(parts.date)
     found("date", date.isoformat() if date else None, where)
     named = _inspectorates(lines)
-    found("inspectorate", _flow([n for n, _ in named]), "named on line " + ", ".join(
+    found("inspectorate", flow([n for n, _ in named]), "named on line " + ", ".join(
         str(n) for _, n in named), " (Ofsted, CQC)")
     kind, word = _kind(title)
     found("kind", kind, f"from '{word}' in the subject line",
           " (survey, monitoring, revisit or full-inspection)")
     subject, line = _institution(parts, lines)
-    found("subject", subject and _scalar(subject), f"from the addressee block on line {line}",
+    found("subject", subject and scalar(subject), f"from the addressee block on line {line}",
           " (who was inspected)")
     visits, where = _visit_dates(parts.body, lines)
-    found("visit_dates", _flow([d.isoformat() for d in visits]), where)
+    found("visit_dates", flow([d.isoformat() for d in visits]), where)
     inspectors, where = _inspectors(parts, lines)
-    found("inspectors", _flow(inspectors), where)
-    body = lt.markdown(parts.head + parts.body + parts.tail)
-    points = _points(body, kinds)
-    notes = _summary(repairs + parts.notes)
+    found("inspectors", flow(inspectors), where)
+    body, starts = lt.written(parts.head + parts.body + parts.tail)
+    listed = points_of(body, kinds)
+    points = [point_id for point_id, _, _ in listed]
+    notes: list[str] = []
     if kind == "monitoring" and points:
         found("points", "true", f"a monitoring letter that asks for action: {', '.join(points)}")
     elif kind in JUDGING:
@@ -137,10 +140,13 @@ def import_letter(text: str, kinds: Sequence[PointKind] = DEFAULT_POINTS) -> Imp
     else:
         notes.append("found no points: mark them with {.improvement} or {.priority} "
                      "if the letter has any")
+    if source:
+        fields["source"] = json.dumps(source)
     front = [f"{key}: {fields[key]}" for key in ("title", "date", "inspectorate", "kind",
-             "subject", "visit_dates", "inspectors", "points") if key in fields]
+             "subject", "visit_dates", "inspectors", "points", "source") if key in fields]
+    notes = _summary(repairs + parts.notes, starts, len(front) + 3) + notes
     return Imported("---\n" + "".join(f"{f}\n" for f in front) + "---\n\n" + body, tuple(guesses),
-                    tuple(missing), tuple(notes), date, subject, title)
+                    tuple(missing), tuple(notes), date, subject, title, tuple(listed))
 
 
 def slug_from_name(file_stem: str | None) -> str:
@@ -265,18 +271,11 @@ def _tail(parts: Parts, tail: list[pl.Line]) -> None:
 
 # Guesses -------------------------------------------------------------------------------
 
-def _date(day: str, month: str, year: str) -> dt.date | None:
-    try:
-        return dt.date(int(year), _MONTHS.index(month[:3].lower()) + 1, int(day))
-    except ValueError:
-        return None
-
-
 def _letter_date(line: pl.Line | None) -> tuple[dt.date | None, str]:
     match = DATE.search(line.text) if line else None
     if not line or not match:
         return None, ""
-    return _date(*match.groups()), f"from '{match[0]}' on line {line.number}"
+    return date_of(*match.groups()), f"from '{match[0]}' on line {line.number}"
 
 
 def _inspectorates(lines: list[pl.Line]) -> list[tuple[str, int]]:
@@ -315,19 +314,11 @@ def _visit_dates(body: list[lt.Piece], lines: list[pl.Line]) -> tuple[list[dt.da
                   if re.search(rf"{MONTH} \d{{4}}$", m[0])), None)
     if not match:
         return [], ""
-    parts = [list(m.groups()) for m in re.finditer(
-        rf"(\d{{1,2}})(?:st|nd|rd|th)?\b(?: ({MONTH}))?(?: (\d{{4}}))?", match[0])]
-    for index in range(len(parts) - 2, -1, -1):
-        parts[index][1] = parts[index][1] or parts[index + 1][1]
-        parts[index][2] = parts[index][2] or parts[index + 1][2]
-    days = [_date(*p) for p in parts]
-    if None in days:
+    dates = dates_in(match[0])
+    if not dates:
         return [], ""
-    dates = [d for d in days if d]
-    ranged = re.match(r"[Bb]etween|[Ff]rom", match[0]) or re.search(r" to |[–—-]", match[0])
     where = f"from '{match[0]}' on line {_line_of(lines, match[0])}"
-    if ranged and len(dates) == 2 and 0 < (dates[1] - dates[0]).days <= MAX_RANGE:
-        dates = [dates[0] + dt.timedelta(days=n) for n in range((dates[1] - dates[0]).days + 1)]
+    if len(dates) > len(re.findall(r"\b\d{1,2}\b", match[0])):
         where += ", every day of the range"
     return dates, where
 
@@ -355,20 +346,25 @@ def _line_of(lines: list[pl.Line], text: str) -> int:
     return 0
 
 
-def _points(body: str, kinds: Sequence[PointKind]) -> list[str]:
+def points_of(body: str, kinds: Sequence[PointKind]) -> list[FoundPoint]:
+    """The points a letter's Markdown has, as a build finds them."""
     specs = [markup.KindSpec(k.id, k.prefix, k.label, k.phrases) for k in kinds]
     _, found = markup.render_letter(body, specs, True)
-    return [b.point.id for b in found.blocks if b.point]
+    return [(b.point.id, b.text, b.point.owners) for b in found.blocks if b.point]
 
 
-def _summary(notes: list[tuple[str, int]]) -> list[str]:
-    """Notes of the same kind in one line, with their line numbers."""
+def _summary(notes: list[tuple[str, int]], starts: list[tuple[int, int]],
+             offset: int) -> list[str]:
+    """Notes of the same kind in one line, with the lines of the written file they are about:
+    `starts` gives (input line, Markdown line) of each block, the body starting after
+    `offset` lines of front matter."""
     lines: dict[str, dict[str, None]] = {}   # a dict keeps the first of each, in order
     for text, number in notes:
         where = lines.setdefault(text, {})
         if number:
-            where[str(number)] = None
-    return [f"{text} (line {', '.join(where)})" if where else text
+            at = max((out for given, out in starts if given <= number), default=1)
+            where[str(offset + at)] = None
+    return [f"{text} (line {', '.join(where)} of the file)" if where else text
             for text, where in lines.items()]
 
 
@@ -377,7 +373,7 @@ def _summary(notes: list[tuple[str, int]]) -> list[str]:
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 .'’()&/-]*")
 
 
-def _scalar(text: str, in_list: bool = False) -> str:
+def scalar(text: str, in_list: bool = False) -> str:
     """A YAML value: plain when that is safe, else in double quotes."""
     safe = _PLAIN.fullmatch(text) or (not in_list and _PLAIN.fullmatch(text.replace(", ", " ")))
     if safe and text.lower() not in ("yes", "no", "on", "off", "true", "false", "null", "y", "n"):
@@ -385,8 +381,8 @@ def _scalar(text: str, in_list: bool = False) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _flow(values: Sequence[str]) -> str | None:
+def flow(values: Sequence[str]) -> str | None:
     if not values:
         return None
-    return "[" + ", ".join(v if re.fullmatch(r"\d{4}-\d\d-\d\d", v) else _scalar(v, True)
+    return "[" + ", ".join(v if re.fullmatch(r"\d{4}-\d\d-\d\d", v) else scalar(v, True)
                            for v in values) + "]"

@@ -249,18 +249,34 @@ def _escape(text: str) -> str:
 
 def markdown(pieces: Sequence[Piece]) -> str:
     """The pieces as Markdown: '## ' headings, '- ' items, hard breaks in address blocks."""
+    return written(pieces)[0]
+
+
+def written(pieces: Sequence[Piece]) -> tuple[str, list[tuple[int, int]]]:
+    """The Markdown of `markdown`, and for each piece (its input line, the line of the
+    Markdown it starts on), so that notes can name the line of the written file."""
     blocks: list[list[str]] = []   # each block's lines
+    starts: list[tuple[int, int]] = []
+    line = 1
     previous = ""
     for piece in pieces:
         if piece.kind == "item":
             item = f"{piece.marker or '-'} {_escape(piece.text)}"
             if previous == "item":
                 blocks[-1].append(item)
+                line += 1
             else:
+                if blocks:
+                    line += 2
                 blocks.append([item])
-        elif piece.kind == "heading":   # (?<!#): each run of # is read once
-            blocks.append(["## " + re.sub(r"(?<!#)(#+)$", r"\\\1", piece.text)])
         else:
-            blocks.append(["\\\n".join(_escape(t) for t in piece.text.split("\n"))])
+            if blocks:
+                line += 2
+            if piece.kind == "heading":   # (?<!#): each run of # is read once
+                blocks.append(["## " + re.sub(r"(?<!#)(#+)$", r"\\\1", piece.text)])
+            else:
+                blocks.append(["\\\n".join(_escape(t) for t in piece.text.split("\n"))])
+        starts.append((piece.line, line))
+        line += blocks[-1][-1].count("\n")
         previous = piece.kind
-    return "\n\n".join("\n".join(lines) for lines in blocks) + "\n"
+    return "\n\n".join("\n".join(lines) for lines in blocks) + "\n", starts

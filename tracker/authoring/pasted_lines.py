@@ -114,6 +114,12 @@ class NotALetter(Exception):
     """A file that holds no letter's text to import: what it is, and what to do instead."""
 
 
+def is_pdf(path: Path) -> bool:
+    """Whether the file is a PDF (by its first bytes, whatever its name)."""
+    with path.open("rb") as file:
+        return file.read(5) == b"%PDF-"
+
+
 def pasted_text(source: Path | BinaryIO, name: str) -> str:
     """The text of a file (or standard input) to import, checked before any work: no larger
     than a letter file may be (a file is measured before it is read), not a PDF or another
@@ -129,9 +135,8 @@ def pasted_text(source: Path | BinaryIO, name: str) -> str:
         raise NotALetter(f"{name} is{exact} more than the limit of {MAX_FILE_BYTES:,} bytes for "
                          "a letter: check that it is the right file, with one letter in it.")
     if data.startswith(b"%PDF-"):
-        raise NotALetter(f"{name} is a PDF, and importing a PDF is not supported yet: copy the "
-                         "letter's text out of the PDF (or from the web page), save it as a .txt "
-                         "file and import that.")
+        raise NotALetter(f"{name} is a PDF: give its file name instead, as in 'tracker import "
+                         "report.pdf', and it is read with its pages' layout.")
     if b"\0" in data:
         raise NotALetter(f"{name} is not a text file: save the letter's text as UTF-8 plain "
                          "text (a .txt file) and import that.")

@@ -6,8 +6,11 @@ import datetime as dt
 import os
 import re
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
+from ..content.documents import read_letter
+from ..content.files import Document, read_document
 from ..content.folder import LETTERS, RECORDS, SLUG_HINT, UPDATES, is_slug, slug_within, slugify
 from ..content.refs import is_paragraph_anchor, is_point_id, parse
 from ..content.sources import lenient_config
@@ -132,11 +135,14 @@ def _status_notes(statuses: list[tuple[str, bool]]) -> str:
 
 
 def record_text(record_id: str, title: str, tracks: list[str], entries: list[str],
-                statuses: list[tuple[str, bool]], *, owner: str = "", summary: str = "",
-                intro: str = "") -> str:
+                statuses: list[tuple[str, bool]], *, owner: str | tuple[str, ...] = "",
+                summary: str = "", intro: str = "") -> str:
     """An action record with a note (YAML comment) before each field, in plain words."""
     refs = ", ".join(tracks)
-    owner_line = f"owner: {yaml_text(owner)}" if owner else "# owner: County council"
+    owners = (owner,) if isinstance(owner, str) else owner
+    owner_value = yaml_text(owners[0]) if len(owners) == 1 else \
+        "[" + ", ".join(yaml_text(o) for o in owners) + "]"
+    owner_line = f"owner: {owner_value}" if any(owners) else "# owner: County council"
     summary_lines = (f"summary: >-\n  {summary}" if summary else
                      "# summary: >-\n#   What the inspectors asked for, and what was promised.")
     return (
@@ -231,18 +237,101 @@ def new_update(root: Path, title: str, today: dt.date) -> Path:
                   update_text(title, today))
 
 
-def new_record(root: Path, record_id: str, tracks: list[str], today: dt.date) -> Path:
-    """content/actions/ID.yml tracking `tracks`, with one entry: identified `today`."""
-    check_slug(record_id, "record id")
+@dataclass(frozen=True)
+class LetterPoints:
+    """What a record needs of a letter: its date and its points' ids."""
+
+    date: dt.date
+    points: tuple[str, ...]
+
+
+def letter_points(root: Path, slug: str) -> LetterPoints | None:
+    """The date and point ids of content/letters/SLUG.md, read as a build reads it; None when
+    there is no such letter, or it cannot be read."""
+    if not (root / LETTERS / f"{slug}.md").is_file():
+        return None
+    document = read_document(root, f"{LETTERS}/{slug}.md")
+    if not isinstance(document, Document):
+        return None
+    letter = read_letter(document, lenient_config(root), [])
+    return LetterPoints(letter.date, tuple(p.id for p in letter.points)) if letter else None
+
+
+def check_targets(root: Path, tracks: list[str]) -> dt.date:
+    """The earliest date of the letters `tracks` points into, when every point exists; else
+    ArgumentError naming what is there."""
+    dates = []
     for ref in tracks:
-        parse_point_ref(ref)
+        slug, point = parse_point_ref(ref)
+        found = letter_points(root, slug)
+        if found is None:
+            letters = sorted(p.stem for p in (root / LETTERS).glob("*.md"))
+            raise ArgumentError(f"there is no letter {LETTERS}/{slug}.md", (
+                f"letters: {', '.join(letters)}" if letters else
+                "import the letter first, with 'tracker import'"))
+        if point not in found.points:
+            raise ArgumentError(f"letter:{slug} has no point {point}", (
+                f"its points are {', '.join(found.points)}" if found.points else
+                "it has no points: mark them in the letter with {.priority} or {.improvement}"))
+        dates.append(found.date)
+    return min(dates)
+
+
+def new_record(root: Path, record_id: str, tracks: list[str]) -> Path:
+    """content/actions/ID.yml tracking `tracks` (points that exist), with one entry: identified
+    on the day of the letter."""
+    check_slug(record_id, "record id")
     tracks = list(dict.fromkeys(t.strip() for t in tracks))
+    since = check_targets(root, tracks)
     statuses = _statuses(root)
     first = "identified" if "identified" in dict(statuses) else statuses[0][0]
-    entry = entry_text(today, first, "Named in the inspection letter.", tracks)
+    entry = entry_text(since, first, "Named in the inspection letter.", tracks)
     title = record_id.replace("-", " ").capitalize()
     return write_new(root, f"{RECORDS}/{record_id}.yml",
-                  record_text(record_id, title, tracks, [entry], statuses))
+                     record_text(record_id, title, tracks, [entry], statuses))
+
+
+_LEAD = re.compile(r"^.*?\b(?:should|must|needs? to)\s+(?:(?:urgently|also|further|now)\s+)*",
+                   re.IGNORECASE)
+_LOOSE_END = {"and", "or", "the", "of", "to", "for", "with", "that", "a", "an", "in", "on", "by",
+              "their", "its", "so", "as", "from", "at"}
+
+
+def draft_title(point_text: str, words: int = 9) -> str:
+    """A short title for a record, drafted from its point for staff to edit: what must be done,
+    in the point's own words ('Leaders should act with urgency to accelerate …' → 'Act with
+    urgency to accelerate …', cut after a few words)."""
+    sentence = re.split(r"(?<=[.:;])\s", point_text, maxsplit=1)[0].rstrip(".:;")
+    action = _LEAD.sub("", sentence, count=1) or sentence
+    kept = action.split()[:words]
+    while len(kept) > 3 and kept[-1].lower().strip(",") in _LOOSE_END:
+        kept.pop()
+    title = " ".join(kept).rstrip(",;")
+    return title[:1].upper() + title[1:]
+
+
+def point_records(root: Path, slug: str, date: dt.date,
+                  points: list[tuple[str, str, tuple[str, ...]]]) -> list[tuple[Path, bool]]:
+    """One record per point (id, text, owners) of letter SLUG, content/actions/SLUG-ID.yml,
+    first entry 'identified' on `date` citing the point; (path, written) for each, a record
+    already there left as it is."""
+    statuses = _statuses(root)
+    first = "identified" if "identified" in dict(statuses) else statuses[0][0]
+    out = []
+    for point_id, text, owners in points:
+        record_id = f"{slug}-{point_id.lower()}"
+        ref = f"letter:{slug}#{point_id}"
+        body = record_text(record_id, draft_title(text), [ref],
+                           [entry_text(date, first, "Named in the inspection report.", [ref])],
+                           statuses, owner=owners,
+                           intro="# Drafted by 'tracker import --records': edit the title.\n")
+        path = root / RECORDS / f"{record_id}.yml"
+        try:
+            write_source(path, body)
+            out.append((path, True))
+        except ExistsError:
+            out.append((path, False))
+    return out
 
 
 def new_letter(root: Path, slug: str, today: dt.date) -> Path:

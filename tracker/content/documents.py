@@ -30,7 +30,7 @@ from .safeyaml import Pos, YMap
 from .texts import markup_of, parse_markup, report_nesting
 
 LETTER_KEYS = ("title", "date", "inspectorate", "kind", "subject", "visit_dates", "inspectors",
-               "source", "points")
+               "source", "outcome", "points")
 UPDATE_KEYS = ("title", "date", "author", "summary", "about", "draft", "poll")
 PAGE_KEYS = ("title",)
 POLL_KEYS = ("question", "responses", "results")
@@ -78,7 +78,8 @@ def read_letter(doc: Document, config: SiteConfig, problems: list[Problem]) -> P
     return LetterOf(
         slug=doc.slug, path=doc.path, title=title, date=date, inspectorate=inspectorate,
         kind=kind, subject=subject, visit_dates=visit_dates, inspectors=inspectors,
-        source=source, body=body, block_table=blocks, points=points,
+        source=source, outcome=fields.text("outcome") or "", body=body, block_table=blocks,
+        points=points,
     )
 
 

@@ -177,6 +177,7 @@ class LetterOf(Generic[Body]):
     visit_dates: tuple[dt.date, ...]
     inspectors: tuple[str, ...]
     source: str
+    outcome: str   # the headline judgement, verbatim ('' when not given)
     body: Body
     block_table: BlockTable = field(repr=False)
     points: tuple[Point, ...]
@@ -189,6 +190,11 @@ class LetterOf(Generic[Body]):
         words = [who, self.kind.replace("-", " ").lower(), "letter"]
         head = " ".join(w for w in words if w)
         return f"{head[0].upper()}{head[1:]}, {long_date(self.date)}"
+
+    @property
+    def named(self) -> str:
+        """Who was inspected, then its name: how a group of its records is headed."""
+        return f"{self.subject}: {self.name}" if self.subject else self.name
 
     def point(self, point_id: str) -> Point:
         """The point with this id, which a resolved reference names (a letter has a handful:
@@ -226,7 +232,7 @@ class LetterOf(Generic[Body]):
         """The same letter, its body's references resolved."""
         return LetterOf(self.slug, self.path, self.title, self.date, self.inspectorate,
                         self.kind, self.subject, self.visit_dates, self.inspectors, self.source,
-                        body, self.block_table, self.points)
+                        self.outcome, body, self.block_table, self.points)
 
 
 Letter: TypeAlias = LetterOf[Markup]

@@ -47,7 +47,11 @@ class QuotedPoint:
     letter: Link
     context: str
     text: str
+    """The whole point, its sub-list run in with '•' as the letter has it."""
     href: str
+    lead: str
+    """The point's lead-in, and its sub-list's items: the same words, shown as a list."""
+    items: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -83,9 +87,11 @@ def area_page(ctx: Context, record: Record) -> PageOf[AreaView]:
     for ref in record.tracks:
         letter = ctx.site.letter_by_slug[ref.target]
         point = letter.point(ref.anchor)
+        lead, *items = point.text.split(" • ")
         points.append(QuotedPoint(point_label(point),
                                   Link(letter.name, link.to(urls.letter(letter.slug))),
-                                  point.context, point.text, link.to(urls.of_ref(ref))))
+                                  point.context, point.text, link.to(urls.of_ref(ref)),
+                                  lead, tuple(items)))
     related = tuple(update_item(ctx.updates[slug], link)
                     for slug in ctx.relations.related_updates.get(record.id, ()))
     view = AreaView(

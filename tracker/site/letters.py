@@ -16,7 +16,7 @@ from markupsafe import Markup as Html
 from ..content.model import Letter
 from ..scale.lazy import Lazy
 from . import urls
-from .views import Context, Date, Link, Linker, PageOf, Tag, date_view, frame, point_label, tag
+from .views import Context, Date, Link, Linker, PageOf, Tag, date_range, date_view, frame, point_label, tag
 
 OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 CROWN = ("ofsted", "cqc", "hmi", "estyn")
@@ -67,6 +67,9 @@ class LetterView:
     inspectorate: str
     inspectors: str
     visit_dates: tuple[Date, ...]
+    visited: str
+    """'26 to 30 June 2023'."""
+    outcome: str
     source: str
     crown: bool
     licence: str
@@ -106,7 +109,8 @@ def letter_page(ctx: Context, letter: Letter) -> PageOf[LetterView]:
         title=letter.title, name=letter.name, subject=letter.subject, date=date_view(letter.date),
         kind=letter.kind.replace("-", " "), inspectorate=" and ".join(letter.inspectorate),
         inspectors=", ".join(letter.inspectors),
-        visit_dates=tuple(date_view(d) for d in letter.visit_dates), source=letter.source,
+        visit_dates=tuple(date_view(d) for d in letter.visit_dates),
+        visited=date_range(letter.visit_dates), outcome=letter.outcome, source=letter.source,
         crown=any(i.lower() in CROWN for i in letter.inspectorate), licence=OGL,
         points=tuple(points), body=body,
     )

@@ -242,3 +242,19 @@ def pager(link: Linker, number: int, pages: int, page_path: Callable[[int], str]
 def paged_title(title: str, number: int, pages: int) -> str:
     """The title of a page of a list: the list's own on its first page."""
     return title if number == 1 else f"{title}, page {number} of {pages}"
+
+
+def date_range(dates: tuple[dt.date, ...]) -> str:
+    """'26 to 30 June 2023' for days in a row ('27 November to 1 December 2023', '30 December
+    2023 to 2 January 2024' across a month or year), else each date: '3 and 5 March 2009'."""
+    if not dates:
+        return ""
+    first, last = dates[0], dates[-1]
+    in_a_row = len(dates) > 1 and all((b - a).days == 1 for a, b in zip(dates, dates[1:], strict=False))
+    if not in_a_row:
+        shown = [long_date(d) for d in dates]
+        return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+    if first.year != last.year:
+        return f"{long_date(first)} to {long_date(last)}"
+    start = f"{first.day}" if first.month == last.month else long_date(first).rsplit(" ", 1)[0]
+    return f"{start} to {long_date(last)}"
