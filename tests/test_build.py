@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
+import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -546,3 +547,17 @@ def test_the_search_page_lists_everything_as_it_is_written(make_site, monkeypatc
     items = HtmlPage("search/index.html", html).main.inside("li")
     assert [item.text for item in items] == everything
     assert items[0].hrefs == [f"../letters/{site.letters[0].slug}/index.html"]
+
+
+def test_home_page_names_each_letter_s_group_by_who_was_inspected(tmp_path):
+    letter = textwrap.dedent(FULL_SITE["content/letters/herts-2023.md"])
+    assert "\nkind: full-inspection\n" in letter
+    subject = "kind: full-inspection\nsubject: Hertfordshire Local Area Partnership\n"
+    site = write_files(tmp_path / "site", {
+        **FULL_SITE,
+        "content/letters/herts-2023.md": letter.replace("kind: full-inspection\n", subject)})
+    ok(build(site, tmp_path / "out"))
+    home = page(tmp_path / "out", "index.html")
+    [heading] = [h for h in home.all("h3") if "letters/herts-2023/index.html" in home.targets(h)]
+    assert heading.text.startswith("Hertfordshire Local Area Partnership: Ofsted and CQC full "
+                                   "inspection letter, ")

@@ -95,10 +95,12 @@ def test_text_report_lists_every_problem_with_hints_and_a_summary(make_site):
         f"{site}/{RECORD}:4:1: warning: no update recorded since 12 September 2023\n"
         "    hint: add a timeline entry when there is news (records are flagged after 90 days)\n"
         f"{site}/content/letters/herts-2023.md:12:1: warning: "
-        "area for priority action 2 (P2) is not tracked by any record\n"
+        "area for priority action 2 (P2) is not tracked by any record: "
+        "“Leaders should strengthen partnership governance.”\n"
         "    hint: add a record with 'tracks: [letter:herts-2023#P2]'\n"
         f"{site}/content/letters/herts-2023.md:16:1: warning: "
-        "area for improvement 1 (I1) is not tracked by any record\n"
+        "area for improvement 1 (I1) is not tracked by any record: "
+        "“Leaders should improve the quality of EHC plans.”\n"
         "    hint: add a record with 'tracks: [letter:herts-2023#I1]'\n"
         "0 error(s), 3 warning(s)\n"
     )
@@ -127,9 +129,11 @@ def test_strict_turns_warnings_into_errors(make_site):
     assert lines(result) == [
         f"{site}/{RECORD}:4:1: error: no update recorded since 12 September 2023",
         f"{site}/content/letters/herts-2023.md:12:1: error: "
-        "area for priority action 2 (P2) is not tracked by any record",
+        "area for priority action 2 (P2) is not tracked by any record: "
+        "“Leaders should strengthen partnership governance.”",
         f"{site}/content/letters/herts-2023.md:16:1: error: "
-        "area for improvement 1 (I1) is not tracked by any record",
+        "area for improvement 1 (I1) is not tracked by any record: "
+        "“Leaders should improve the quality of EHC plans.”",
     ]
     assert result.stderr.endswith("3 error(s), 0 warning(s)\n")
 
@@ -328,3 +332,17 @@ def test_a_folder_that_cannot_be_written_is_one_line_not_a_traceback(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("error: ")
+
+
+def test_untracked_points_are_said_beside_errors_elsewhere(make_site):
+    """Staff see what was found in a letter even while another file has an error."""
+    site = make_site({"content/updates/broken.md": "---\ntitle: Broken\n---\nNo date.\n"})
+    result = check(site)
+    assert result.exit_code == 1
+    assert lines(result) == [
+        f"{site}/content/letters/herts-2023.md:12:1: warning: area for priority action 2 (P2) "
+        "is not tracked by any record: “Leaders should strengthen partnership governance.”",
+        f"{site}/content/letters/herts-2023.md:16:1: warning: area for improvement 1 (I1) is "
+        "not tracked by any record: “Leaders should improve the quality of EHC plans.”",
+        f"{site}/content/updates/broken.md:2:1: error: required field 'date' is missing",
+    ]

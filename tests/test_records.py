@@ -392,9 +392,11 @@ def test_untracked_points_are_flagged_at_their_line(make_site):
     letter_lines = [line for line in lines(result) if "/content/letters/" in line]
     assert letter_lines == [
         f"{site}/content/letters/herts-2023.md:12:1: warning: "
-        "area for priority action 2 (P2) is not tracked by any record",
+        "area for priority action 2 (P2) is not tracked by any record: "
+        "“Leaders should strengthen partnership governance.”",
         f"{site}/content/letters/herts-2023.md:16:1: warning: "
-        "area for improvement 1 (I1) is not tracked by any record",
+        "area for improvement 1 (I1) is not tracked by any record: "
+        "“Leaders should improve the quality of EHC plans.”",
     ]
     assert "hint: add a record with 'tracks: [letter:herts-2023#P2]'" in result.stderr
 

@@ -8,7 +8,7 @@ import re
 import shlex
 from pathlib import Path
 
-from ..content.config import DEFAULT_PRESET, PRESETS
+from ..content.config import DEFAULT_POINTS, DEFAULT_PRESET, PRESETS
 from ..content.folder import CONFIG, LETTERS, PAGES, RECORDS, STATIC, UPDATES
 from ..content.model import long_date
 from .scaffold import NotEmptyError, entry_text, record_text, update_slug, write_new, yaml_text
@@ -46,6 +46,13 @@ def site_yml_text(title: str) -> str:
         "# send-2016 (sufficient-progress, insufficient-progress) and school-monitoring\n"
         "# (taking-effective-action, not-taking-effective-action).\n"
         "statuses: send-2023\n"
+        "# Where a letter's points are: a heading or lead-in that starts with one of a kind's\n"
+        "# phrases opens a section whose list items (or table rows) are points of that kind.\n"
+        "# Add a phrase your inspectorate uses; points are numbered with the prefix (P1, I1).\n"
+        "points:\n" + "".join(
+            f"  {kind.id}:\n    label: {yaml_text(kind.label)}\n    prefix: {kind.prefix}\n"
+            f"    phrases: [{', '.join(yaml_text(p) for p in kind.phrases)}]\n"
+            for kind in DEFAULT_POINTS)
     )
 
 

@@ -16,6 +16,7 @@ from ..errors import Problem, did_you_mean, has_errors
 from ..scale.memo import NO_MEMO, Memo
 from ..scale.processes import share
 from ..scale.spool import Packed, Spool
+from .checks import untracked
 from .config import site_config
 from .documents import read_letter, read_page, read_update, slug_problem
 from .files import DataFile, Document, OnDisk
@@ -243,7 +244,10 @@ def assemble(raw: RawSite, *, drafts: bool = True, memo: Memo = NO_MEMO,
     records = _read_records(record_files, config, targets, problems, memo, versions)
 
     if has_errors(problems):
-        return None, problems
+        # What was found is said all the same, unless a record could not be read: it may be
+        # the one that tracks a point, and staff would look for a record that is there.
+        unread = any(p.severity == "error" and p.path.startswith(RECORDS) for p in problems)
+        return None, problems + ([] if unread else untracked(letters, records))
     site = Site(
         config=config,
         letters=tuple(sorted(finished_letters, key=lambda x: (x.date, x.slug))),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from sys import intern
+from typing import Any
 
 from ..errors import Problem
-from .model import Action, Record, Site, long_date
+from .model import Action, LetterOf, Record, Site, long_date
 
 
 def is_stale(record: Record, site: Site, today: dt.date) -> bool:
@@ -50,13 +52,22 @@ def overdue_actions(site: Site, today: dt.date) -> list[Problem]:
 
 def untracked_points(site: Site) -> list[Problem]:
     """A warning for each letter point that no record tracks."""
+    return untracked(site.letters, site.records)
+
+
+def untracked(letters: Iterable[LetterOf[Any]], records: Iterable[Record]) -> list[Problem]:
+    """A warning for each point of `letters` that none of `records` tracks, quoting its first
+    words: how staff see what was found in a letter (shown beside any errors)."""
+    tracked = {(ref.target, ref.anchor) for record in records for ref in record.tracks}
     found = []
-    for letter in site.letters:
+    for letter in letters:
         for point in letter.points:
-            if (letter.slug, point.id) not in site.tracked_points:
+            if (letter.slug, point.id) not in tracked:
+                words = point.text.split()
+                quoted = " ".join(words[:8]) + (" …" if len(words) > 8 else "")
                 found.append(Problem(
                     letter.path, point.line, 1, "warning",
-                    f"{point.label} ({point.id}) is not tracked by any record",
+                    f"{point.label} ({point.id}) is not tracked by any record: “{quoted}”",
                     f"add a record with 'tracks: [letter:{letter.slug}#{point.id}]'",
                 ))
     return found

@@ -69,7 +69,7 @@ def home_page(ctx: Context) -> PageOf[HomeView]:
         by_letter.setdefault(record.tracks[0].target, []).append(record)
 
     def group(letter: Letter) -> LetterGroup:
-        return LetterGroup(Link(letter.name, link.to(urls.letter(letter.slug))),
+        return LetterGroup(Link(letter.named, link.to(urls.letter(letter.slug))),
                            tuple(record_row(ctx, r, link) for r in by_letter[letter.slug]))
 
     view = HomeView(
