@@ -237,7 +237,7 @@ class _Splitter:
 _BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|[>+*=_-]|`{3}|~{3}|(\d{1,9})([.)])(?=\s|$))")
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
     """Text that Markdown shows as it is, rather than as a list, heading or quote."""
     match = _BLOCK_START.match(text)
     if not match:
@@ -261,7 +261,7 @@ def written(pieces: Sequence[Piece]) -> tuple[str, list[tuple[int, int]]]:
     previous = ""
     for piece in pieces:
         if piece.kind == "item":
-            item = f"{piece.marker or '-'} {_escape(piece.text)}"
+            item = f"{piece.marker or '-'} {escape(piece.text)}"
             if previous == "item":
                 blocks[-1].append(item)
                 line += 1
@@ -275,7 +275,7 @@ def written(pieces: Sequence[Piece]) -> tuple[str, list[tuple[int, int]]]:
             if piece.kind == "heading":   # (?<!#): each run of # is read once
                 blocks.append(["## " + re.sub(r"(?<!#)(#+)$", r"\\\1", piece.text)])
             else:
-                blocks.append(["\\\n".join(_escape(t) for t in piece.text.split("\n"))])
+                blocks.append(["\\\n".join(escape(t) for t in piece.text.split("\n"))])
         starts.append((piece.line, line))
         line += blocks[-1][-1].count("\n")
         previous = piece.kind

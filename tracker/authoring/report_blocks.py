@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from .letter_text import escape
 from .pdf import Block
 
 _SENTENCE_END = re.compile(r"[.!?:][\"”’)\]]*$")
@@ -201,21 +202,13 @@ class Written:
     lines: list[tuple[Block, int]]
 
 
-_BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|[>+*=_-]|`{3}|~{3}|(\d{1,9})([.)])(?=\s|$))")
 _INLINE = re.compile(r"([\\`*\[\]<]|(?<!\w)_|_(?!\w)|\{(?=[.#][^{}]*\}\s*$))")
 
 
 def _escape(text: str, *, cell: bool = False) -> str:
     """Text that Markdown shows as it is."""
     text = _INLINE.sub(r"\\\1", text)
-    if cell:
-        return text.replace("|", "\\|")
-    match = _BLOCK_START.match(text)
-    if not match:
-        return text
-    if match[1]:
-        return f"{match[1]}\\{match[2]}{text[match.end():]}"
-    return "\\" + text
+    return text.replace("|", "\\|") if cell else escape(text)
 
 
 def item_text(block: Block) -> tuple[str, str]:
