@@ -226,6 +226,9 @@ def test_an_untagged_copy_gives_the_same_points_from_its_layout(tmp_path: Path) 
     assert found == BURY["points"]
     assert letter.title == BURY["title"]
     assert letter.inspectors == BURY["inspectors"]
+    assert (letter.visit_dates[0].isoformat(), letter.visit_dates[-1].isoformat()) == \
+        BURY["visits"]
+    assert letter.outcome.startswith(BURY["outcome"])
     assert BURY["footer"] not in written
     assert _lost(_printed_words(PDFS / "bury-2024.pdf"), written) == []
 
