@@ -404,3 +404,22 @@ def test_a_save_that_changes_nothing_shown_reloads_nothing(preview: Preview) -> 
     end = quiet(preview)
     assert end["rebuilds"] > start["rebuilds"], "the save was seen and rebuilt"
     assert end["version"] == start["version"], "but no page changed, so nothing reloads"
+
+
+def test_a_preview_stops_at_once_while_pagefind_is_still_indexing(make_site: SiteMaker,
+                                                                    tmp_path: Path,
+                                                                    monkeypatch: Any) -> None:
+    """In the preview Pagefind runs at the lowest priority: on a busy machine it can take
+    long, and stopping the preview must not wait for it."""
+    started = tmp_path / "started"
+    fake = write_files(tmp_path / "bin", {"pagefind": f"#!/bin/sh\ntouch {started}\nexec sleep 60\n"})
+    (fake / "pagefind").chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake / "pagefind"))
+    with running(make_site()) as preview:
+        deadline = time.monotonic() + 20
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert started.exists(), "the preview's search index was started"
+        stopping = time.monotonic()
+    assert time.monotonic() - stopping < 3
+    assert not preview.mirror.folder.exists()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -65,7 +66,8 @@ def pagefind_command(folder: Path) -> list[str]:
 
 
 @contextmanager
-def indexing(folder: Path, *, background: bool = False) -> Iterator[None]:
+def indexing(folder: Path, *, background: bool = False,
+             cancelled: Callable[[], bool] | None = None) -> Iterator[None]:
     """Pagefind indexing the pages already in `folder` while the block writes other files
     (never pages: it reads them once, as it starts); when the block ends the index is whole.
     In the `background` (the preview), at the lowest CPU priority, so that rebuilds come
@@ -82,9 +84,13 @@ def indexing(folder: Path, *, background: bool = False) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        process.kill()
-        process.communicate()
+        _stop(process)
         raise
+    while cancelled is not None and process.poll() is None:
+        if cancelled():
+            _stop(process)
+            return
+        time.sleep(0.05)
     _, said = process.communicate()
     if process.returncode:
         how = (f"killed by signal {-process.returncode}" if process.returncode < 0
@@ -94,7 +100,19 @@ def indexing(folder: Path, *, background: bool = False) -> Iterator[None]:
                                + (f": {said_lines[-1]}" if said_lines else ""))
 
 
-def index_search(folder: Path, *, background: bool = False) -> None:
-    """Build the search index inside a finished output folder."""
-    with indexing(folder, background=background):
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Kill Pagefind and reap it, without waiting for its output to end (a process it
+    started could hold that open)."""
+    process.kill()
+    process.wait()
+    if process.stderr is not None:
+        process.stderr.close()
+
+
+def index_search(folder: Path, *, background: bool = False,
+                 cancelled: Callable[[], bool] | None = None) -> None:
+    """Build the search index inside a finished output folder; stop Pagefind, leaving the
+    index unfinished, once `cancelled()` (the preview closing: at the lowest priority on a
+    busy machine, Pagefind could keep it from stopping for many seconds)."""
+    with indexing(folder, background=background, cancelled=cancelled):
         pass

@@ -51,7 +51,7 @@ class SearchMirror:
                 break
             try:
                 if self.sync(files()):
-                    index_search(self.folder, background=True)
+                    index_search(self.folder, background=True, cancelled=lambda: self.closing)
             except Exception:
                 pass  # search in the preview is best effort; the pages are what matter
 
