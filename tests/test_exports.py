@@ -263,6 +263,7 @@ def test_tracker_json_values(rich: Site) -> None:
         "owner": "Test forum", "notice": "", "build_date": "2026-01-01",
     }
     assert [s["id"] for s in data["statuses"]][:2] == ["identified", "planned"]
+    assert data["letters"][0]["outcome"] is None
     points = {p["id"]: p for p in data["letters"][0]["points"]}
     assert points["P1"]["tracked_by"] == ["data-dashboard"] and points["I1"]["tracked_by"] == []
     assert points["P1"]["url"] == BASE + "letters/herts-2023/#P1"
@@ -434,3 +435,13 @@ def test_the_open_data_is_laid_out_as_pythons_json_module_lays_it_out(value, ind
     a value a line, so that a diff of two builds shows what changed."""
     expected = json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False)
     assert pretty_json(value, indent) == expected.replace("\n", "\n" + indent)
+
+
+def test_open_data_carries_a_report_s_outcome() -> None:
+    data = json.loads(exports(load(ROOT), TODAY, BASE)["data/tracker.json"])
+    herts = next(x for x in data["letters"] if x["slug"] == "herts-2023")
+    assert herts["outcome"] == (
+        "There are widespread and/or systemic failings leading to significant concerns about "
+        "the experiences and outcomes of children and young people with special educational "
+        "needs and/or disabilities (SEND), which the local area partnership must address "
+        "urgently.")

@@ -53,6 +53,7 @@ def _letter_data(site: Site, letter: Letter, base_url: str) -> _Json:
         "inspectorate": list(letter.inspectorate), "kind": letter.kind, "subject": letter.subject,
         "visit_dates": [d.isoformat() for d in letter.visit_dates],
         "inspectors": list(letter.inspectors), "source": letter.source or None,
+        "outcome": letter.outcome or None,
         "url": urls.absolute(base_url, urls.letter(letter.slug)), "points": points,
     }
 
