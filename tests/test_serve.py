@@ -367,8 +367,15 @@ def test_the_command_serves_and_stops_cleanly_on_ctrl_c(site: Path, tmp_path: Pa
     temp.mkdir()
     command = [sys.executable, "-m", "tracker", "serve", "--site", str(site), "--port", "0",
                "--today", "2024-01-01"]
+    def as_in_a_terminal() -> None:
+        # A process started in the background by a shell without job control inherits
+        # Ctrl-C ignored, and Python then never raises KeyboardInterrupt: in a terminal it
+        # is not ignored, which is what this test is about.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env={**os.environ, "TMPDIR": str(temp)})
+                               text=True, env={**os.environ, "TMPDIR": str(temp)},
+                               preexec_fn=as_in_a_terminal)  # noqa: PLW1509
     lines: queue.Queue[str] = queue.Queue()
 
     def read() -> None:
