@@ -617,3 +617,13 @@ def test_what_is_not_a_letter_s_text_is_refused_with_a_clear_message(make_site, 
     piped = CliRunner().invoke(main, ["import", "-", "--site", str(site)], input=data)
     assert (piped.exit_code, piped.stderr) == (1, f"Error: standard input {message}\n")
     assert letter_files(site) == ["herts-2023.md"]
+
+
+def test_records_are_not_written_for_a_letter_without_a_date(make_site):
+    site = make_site()
+    pasted = "Dear colleague\n\n## Areas for improvement\n\n- Improve attendance.\n"
+    result = CliRunner().invoke(main, ["import", "-", "--slug", "undated", "--records",
+                                       "--site", str(site)], input=pasted)
+    assert result.exit_code == 0, result.stderr
+    assert "warning: no records were written: the letter has no date yet" in result.stderr
+    assert not (site / "content/actions/undated-i1.yml").exists()

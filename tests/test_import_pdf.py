@@ -140,31 +140,46 @@ def _import(root: Path, pdf: Path, *extra: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def _words(text: str) -> Counter[str]:
-    """Words as a reader sees them: Markdown's marks, bullets and escapes left out."""
+def _word_list(text: str) -> list[str]:
+    """Words as a reader sees them, in order: Markdown's marks, bullets and escapes left out."""
     text = re.sub(r"[\\|#•◼▪●]|^\s*[-*] |^---$|^\|?-+\|", " ", text, flags=re.MULTILINE)
-    return Counter(w.strip("“”\"") for w in text.split() if w.strip("“”\"-"))
+    return [w.strip("“”\"") for w in text.split() if w.strip("“”\"-")]
 
 
-def _lost(printed: Counter[str], written: str) -> list[str]:
-    """The printed words not in the written file: none, but for a word the PDF breaks over two
-    lines without a hyphen (a long web address), which must be there joined."""
-    glued = "".join(written.split())
-    return [w for w in printed - _words(written) if w not in glued]
+def _words(text: str) -> Counter[str]:
+    return Counter(_word_list(text))
 
 
-def _printed_words(pdf: Path) -> Counter[str]:
+def _lost(printed: list[str], written: str) -> list[str]:
+    """The printed words not in the written file: none, but for the two halves of a word the
+    PDF breaks over two lines without a hyphen (a long web address), written joined."""
+    kept = _words(written)
+    joined = {(a, b) for a, b in zip(printed, printed[1:], strict=False) if kept[a + b]}
+    halves = {half for pair in joined for half in pair}
+    return [w for w in Counter(printed) - kept if w not in halves]
+
+
+def _printed_words(pdf: Path) -> list[str]:
     """The words of the report's tagged text (what its structure tree holds: not furniture),
-    read straight from the PDF."""
-    words: Counter[str] = Counter()
+    read straight from the PDF, in order."""
+    words: list[str] = []
     with pdfplumber.open(pdf) as document:
         for page in document.pages:
             marked = page.filter(lambda o: o.get("object_type") != "char" or
                                  o.get("mcid") is not None)
             text = marked.extract_text()
             text = re.sub(r"-\n", "-", text)   # a word broken at a hyphen is one word
-            words += _words(text)
+            words += _word_list(text)
     return words
+
+
+def test_the_word_check_can_fail() -> None:
+    """A written file that lost a word, or kept only one half of a broken web address, is
+    caught; one that joined the halves is not."""
+    printed = ["Visit", "www.example.ic", "b.nhs.uk", "to", "read", "the", "plan"]
+    assert _lost(printed, "Visit www.example.icb.nhs.uk to read the plan") == []
+    assert _lost(printed, "Visit www.example.icb.nhs.uk to the plan") == ["read"]
+    assert _lost(printed, "Visit www.example.ic to read the plan") == ["b.nhs.uk"]
 
 
 @pytest.mark.parametrize("name", sorted(REPORTS))

@@ -365,3 +365,5 @@ def import_letter(file: str, slug: str | None, site: str, force: bool, source: s
     for path, written in taken.records:
         shown = shown_path(root, path, site)
         click.echo(f"Wrote {shown}" if written else f"Left {shown} as it was: it exists")
+    if taken.no_records:
+        click.echo(f"warning: {taken.no_records}", err=True)

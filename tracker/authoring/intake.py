@@ -29,6 +29,8 @@ class Taken:
     letter: Imported
     records: list[tuple[Path, bool]] = field(default_factory=list)
     """Each record's path, and whether it was written (False: it was there already)."""
+    no_records: str = ""
+    """Why no record was written, when records were asked for and none could be."""
 
 
 def take_in(root: Path, file: str, *, slug: str | None, source: str = "", force: bool = False,
@@ -64,7 +66,12 @@ def take_in(root: Path, file: str, *, slug: str | None, source: str = "", force:
         raise Refused(f"{shown_path(root, path, shown)} exists; use --force to replace it.") \
             from None
     taken = Taken(path, existed, letter)
-    if records and letter.date and letter.points:
+    if records and not letter.points:
+        taken.no_records = "no records were written: no points were found"
+    elif records and letter.date is None:
+        taken.no_records = ("no records were written: the letter has no date yet. Add `date:` "
+                            "to it, then use 'tracker new record'")
+    elif records and letter.date:
         taken.records = point_records(root, path.stem, letter.date, list(letter.points))
     return taken
 

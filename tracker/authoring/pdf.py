@@ -125,7 +125,8 @@ def read_pages(path: Path) -> tuple[list[Page], list[dict[str, Any]]]:
 
 
 def all_chars(page: Page) -> list[Char]:
-    """Every character printed on the page, marked or not, in the order they were drawn."""
+    """Every character printed on the page, marked or not (marked first: sort by position
+    to read them in order)."""
     return [*_all(page.marked), *page.unmarked]
 
 

@@ -23,16 +23,18 @@ def blocks(pages: Sequence[Page]) -> list[Block]:
     for page in pages:
         low, high = page.height * MARGIN, page.height * (1 - MARGIN)
         chars = [c for c in all_chars(page) if low < c.top < high]
+        last = max((c.top for c in chars if c.text.strip()), default=0.0)
         placed: list[tuple[float, Block]] = []
         for top, bottom, columns in _row_bands(page):
             row = [[c for c in chars if top <= c.top < bottom and left <= c.x0 < right]
                    for left, right in columns]
-            chars = [c for c in chars if not top <= c.top < bottom]
-            cells = [_flow(page, cell) for cell in row]
+            taken = {id(c) for cell in row for c in cell}
+            chars = [c for c in chars if id(c) not in taken]   # text beside a table stays
+            cells = [_flow(page, cell, last) for cell in row]
             if not any(cells):
                 continue
             placed.append((top, Block("table", "", page.number, 0, rows=[cells])))
-        placed += [(_top(page, b), b) for b in _flow(page, chars)]
+        placed += [(_top(page, b), b) for b in _flow(page, chars, last)]
         placed.sort(key=lambda pair: pair[0])
         out += _tables_joined(page, [b for _, b in placed])
     return out
@@ -60,8 +62,8 @@ def _row_bands(page: Page) -> list[tuple[float, float, list[tuple[float, float]]
 
 
 def _tables_joined(page: Page, placed: list[Block]) -> list[Block]:
-    """Rows one after another as one table; a box of one column with at most one row under
-    its header opened into its blocks (it frames text, it holds no data)."""
+    """Rows one after another as one table. A box of one column with at most one row under
+    its header is marked as holding no data (it frames text), for `opened` to open."""
     out: list[Block] = []
     for block in placed:
         last = out[-1] if out else None
@@ -83,8 +85,9 @@ def _tables_joined(page: Page, placed: list[Block]) -> list[Block]:
     return out
 
 
-def _flow(page: Page, chars: Sequence[Char]) -> list[Block]:
-    """Lines of text as paragraphs and list items."""
+def _flow(page: Page, chars: Sequence[Char], last: float) -> list[Block]:
+    """Lines of text as paragraphs and list items (`last`: where the page's last line of
+    text, its furniture left out, is)."""
     out: list[Block] = []
     lines = _lines(chars)
     bullets = sorted({round(line[0].x0) for line in lines if line[0].text in BULLETS})
@@ -101,16 +104,15 @@ def _flow(page: Page, chars: Sequence[Char]) -> list[Block]:
         gap = previous is not None and line[0].top - previous[0].top > previous[0].size * 1.8
         restyled = previous is not None and (looks(previous)[0] != looks(line)[0] or
                                              abs(looks(previous)[1] - looks(line)[1]) > 1)
-        if current and (starts_item or gap or restyled or beside or kind == "item" and
-                        line[0].x0 < current[0][0].x0 + 1 and not starts_item and gap):
-            out.append(_block(page, kind, current, depth))
+        if current and (starts_item or gap or restyled or beside):
+            out.append(_block(page, kind, current, depth, last))
             current = []
         if not current:
             kind = "item" if starts_item else "paragraph"
             depth = _depth(bullets, line[0].x0) if starts_item else 0
         current.append(line)
     if current:
-        out.append(_block(page, kind, current, depth))
+        out.append(_block(page, kind, current, depth, last))
     return out
 
 
@@ -118,13 +120,13 @@ def _depth(bullets: list[int], x: float) -> int:
     return next((i for i, b in enumerate(bullets) if abs(b - x) < 4), 0)
 
 
-def _block(page: Page, kind: str, lines: list[list[Char]], depth: int) -> Block:
+def _block(page: Page, kind: str, lines: list[list[Char]], depth: int, last: float) -> Block:
     chars = [c for line in lines for c in line]
     bold, size = looks(chars)
     bottom = lines[-1][0].top
     return Block("item" if kind == "item" else "paragraph", joined(chars), page.number,
                  page.line_of(lines[0][0].top), depth, bold, size,
-                 ends_page=bottom > page.height * 0.7 and bottom >= page.last_top - 2)
+                 ends_page=bottom > page.height * 0.7 and bottom >= last - 2)
 
 
 def _lines(chars: Sequence[Char]) -> list[list[Char]]:

@@ -34,8 +34,12 @@ _INSPECTORATES = (("Ofsted", ("Ofsted",)), ("CQC", ("Care Quality Commission", "
 class _Fact:
     key: str
     value: str
+    """As written in the front matter (YAML)."""
     block: pdf.Block | None
+    """Where it was found (None: given on the command line)."""
     note: str = ""
+    found: object = None
+    """What was found, before it was written as YAML (the date, the subject's name)."""
 
 
 def read_report(path: Path) -> list[pdf.Block]:
@@ -57,29 +61,20 @@ def import_report(path: Path, kinds: Sequence[PointKind] = DEFAULT_POINTS,
     front = ["---", *(f"{f.key}: {f.value}" for f in facts), "---", ""]
     written = rb.markdown(body)
     offset = len(front)
-
-    def where(block: pdf.Block | None, line: int | None = None) -> str:
-        if block is None:
-            return ""
-        at = line if line is not None else offset + _written_line(written, block)
-        return f"page {block.page}, line {block.line}; line {at} of the file"
-
-    guesses = [f"{f.key}: {f.value} ({where(f.block, 2 + i) if f.block else 'given'}){f.note}"
-               for i, f in enumerate(facts)]
+    guesses = [f"{f.key}: {f.value} (" + (  # a fact's line of the file: after the first '---'
+        f"page {f.block.page}, line {f.block.line}; line {2 + i} of the file" if f.block
+        else "given") + f"){f.note}" for i, f in enumerate(facts)]
     missing = [f"no {key.replace('_', ' ')} found: add `{key}:`" for key in
                ("title", "date", "visit_dates", "inspectors", "outcome")
                if key not in {f.key for f in facts}]
     text = "\n".join(front) + "\n" + written.text
     notes, points = _points(written, kinds, offset)
-    subject = next((json.loads(f.value) if f.value.startswith('"') else f.value
-                    for f in facts if f.key == "subject"), "")
-    date = next((dt.date.fromisoformat(f.value) for f in facts if f.key == "date"), None)
-    return Imported(text, tuple(guesses), tuple(missing), tuple(notes), date, subject,
+    found = {f.key: f.found for f in facts}
+    subject, date = found.get("subject"), found.get("date")
+    assert subject is None or isinstance(subject, str)
+    assert date is None or isinstance(date, dt.date)
+    return Imported(text, tuple(guesses), tuple(missing), tuple(notes), date, subject or "",
                     title.text if title else "", points)
-
-
-def _written_line(written: rb.Written, block: pdf.Block) -> int:
-    return next((line for b, line in written.lines if b is block), 0)
 
 
 def _facts(title: pdf.Block | None, body: Sequence[pdf.Block], source: str) -> list[_Fact]:
@@ -92,7 +87,8 @@ def _facts(title: pdf.Block | None, body: Sequence[pdf.Block], source: str) -> l
     if visits and dates:
         facts.append(_Fact("date", visits[-1].isoformat(), dates[0],
                            ": the last inspection day, as the report prints no date of its "
-                           "own; change it to the day the report was published if you know it"))
+                           "own; change it to the day the report was published if you know it",
+                           visits[-1]))
     team = _team(body)
     named = [name for name, words in _INSPECTORATES
              if any(w in (team[1] if team else "") for w in words)]
@@ -102,7 +98,7 @@ def _facts(title: pdf.Block | None, body: Sequence[pdf.Block], source: str) -> l
         facts.append(_Fact("kind", "full-inspection", title))
         subject = _SUBJECT.search(title.text)
         if subject:
-            facts.append(_Fact("subject", scalar(subject[1]), title))
+            facts.append(_Fact("subject", scalar(subject[1]), title, found=subject[1]))
     if visits and dates:
         facts.append(_Fact("visit_dates", flow([d.isoformat() for d in visits]) or "", dates[0]))
     if team and team[2]:
@@ -187,8 +183,8 @@ def _page_of(written: rb.Written, line: int) -> int:
     block, start = max(((b, at) for b, at in written.lines if at <= line + 1),
                        key=lambda pair: pair[1])
     if block.kind == "table":
-        row = line + 1 - start - 2 + (0 if block.header else 0)
-        rows = block.rows[1:] if block.header else block.rows
+        row = line + 1 - start - 2   # after the header line and the '|---|' line
+        rows = block.rows[1:] if block.header else block.rows   # else an empty header
         if 0 <= row < len(rows):
             first = next((b for cell in rows[row] for b in cell), None)
             if first is not None:

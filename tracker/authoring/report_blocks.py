@@ -30,22 +30,7 @@ def opened(blocks: Sequence[Block]) -> list[Block]:
             continue
         rows = _rows_rejoined([[opened(cell) for cell in row] for row in block.rows])
         table = replace(block, rows=rows)
-        if _holds_data(table):
-            out.append(table)
-            continue
-        grid: list[list[list[Block]]] = []
-        for row in [*rows, []]:
-            if _grid_row(row):
-                grid.append(row)
-                continue
-            labels = all(_cell_text(r[0]).endswith(":") for r in grid if r and r[0])
-            if len(grid) > 1 and not labels:   # rows of short cells side by side: a table inside the layout
-                out.append(replace(grid[0][0][0], kind="table", text="", rows=grid, header=True,
-                                   data=False))
-            else:
-                out += [replace(r[0][0], text=" ".join(c[0].text for c in r if c)) for r in grid]
-            grid = []
-            out += [b for cell in row for b in cell]
+        out += [table] if _holds_data(table) else _gridded(rows)
     return out
 
 
@@ -60,22 +45,45 @@ def side_by_side(blocks: Sequence[Block]) -> list[Block]:
             row.append([block])
         else:
             rows.append([[block]])
-    return opened([Block("table", "", 0, 0, rows=rows)]) if rows else []
+    return _gridded(rows)
+
+
+def _gridded(rows: Sequence[list[list[Block]]]) -> list[Block]:
+    """Rows that only lay out a page, as blocks: two or more rows of short cells side by side
+    as a table (an inspection team), one such row, or rows of labels ('Inspection dates:'
+    and its dates), as one paragraph a row; any other row's blocks in order."""
+    out: list[Block] = []
+    grid: list[list[list[Block]]] = []
+    for row in [*rows, []]:
+        if _grid_row(row):
+            grid.append(row)
+            continue
+        labels = all(_cell_text(r[0]).endswith(":") for r in grid if r and r[0])
+        if len(grid) > 1 and not labels:
+            out.append(replace(grid[0][0][0], kind="table", text="", rows=grid, header=True,
+                               data=False))
+        else:
+            out += [replace(r[0][0], text=" ".join(c[0].text for c in r if c)) for r in grid]
+        grid = []
+        out += [b for cell in row for b in cell]
+    return out
 
 
 def _rows_rejoined(rows: list[list[list[Block]]]) -> list[list[list[Block]]]:
-    """A row that only finishes the one before it (it starts with a list item or in the middle
-    of a sentence: a row cut by a page break) joined to it."""
+    """A row that only finishes the one before it (a row cut by a page break: on a later page,
+    with cells missing, starting with a list item or in the middle of a sentence, or after a
+    cell that was cut short) joined to it."""
     out: list[list[list[Block]]] = []
     for row in rows:
         lead = next((cell[0] for cell in row if cell), None)
-        before = [b.page for cell in out[-1] for b in cell] if out else []
-        if before and lead is not None and lead.page > max(before) and \
-                len(row) <= len(out[-1]) and (lead.kind == "item" or lead.text[:1].islower()):
-            last = out[-1]
-            offset = len(last) - len(row)
+        before = out[-1] if out else []
+        pages = [b.page for cell in before for b in cell]
+        if pages and lead is not None and lead.page > max(pages) and len(row) <= len(before) \
+                and (len([c for c in row if c]) < len(before) or lead.kind == "item"
+                     or lead.text[:1].islower() or not _ended(_cell_text(before[-1]))):
+            offset = len(before) - len(row)
             for index, cell in enumerate(row):
-                last[offset + index] = last[offset + index] + cell
+                before[offset + index] = before[offset + index] + cell
         else:
             out.append(row)
     return out
@@ -87,14 +95,8 @@ def _grid_row(row: Sequence[Sequence[Block]]) -> bool:
 
 
 def _holds_data(table: Block) -> bool:
-    """A table of data: marked so (a header cell), with more than its header row; or a grid of
-    two or more columns whose every cell is one short paragraph (an inspection team)."""
-    if table.data:
-        return len(table.rows) > 1 or not table.header
-    widths = {len(row) for row in table.rows}
-    return (len(table.rows) > 1 and len(widths) == 1 and widths.pop() > 1 and all(
-        len(cell) <= 1 and all(b.kind == "paragraph" and len(b.text) < 120 for b in cell)
-        for row in table.rows for cell in row))
+    """A table of data: marked so (a header cell), with more than its header row."""
+    return table.data and (len(table.rows) > 1 or not table.header)
 
 
 def headings(blocks: Sequence[Block], body_size: float) -> list[Block]:
@@ -176,21 +178,10 @@ def _last_page(block: Block) -> int:
 def _go_on(table: Block, more: Block) -> None:
     """`more`, the same table after a page break, added to `table`."""
     rows = list(more.rows)
-    width = max(len(r) for r in table.rows)
     if more.header and rows and [_cell_text(c) for c in rows[0]] == \
             [_cell_text(c) for c in table.rows[0]]:
         rows = rows[1:]   # the header row, repeated on the new page
-    if rows and table.rows:
-        first, last = rows[0], table.rows[-1]
-        missing = len([c for c in first if c]) < width
-        lead = first[-1][0] if first and first[-1] else None
-        if missing or not _ended(_cell_text(last[-1])) or lead is not None and (
-                lead.kind == "item" or lead.text[:1].islower()):
-            offset = max(len(last) - len(first), 0)
-            for index, cell in enumerate(first[:len(last)]):
-                last[offset + index] = last[offset + index] + cell
-            rows = rows[1:]
-    table.rows += rows
+    table.rows = _rows_rejoined(table.rows + rows)
     table.ends_page = more.ends_page
 
 
