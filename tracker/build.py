@@ -37,12 +37,14 @@ from .site.theme import theme_static
 
 def load_site(root: Path, today: dt.date, *, drafts: bool = True, cache: FileCache | None = None,
               memo: Memo = NO_MEMO, jobs: int = 1,
-              spool_in: Path | None = None) -> tuple[Site | None, list[Problem]]:
+              spool_in: Path | None = None,
+              proposed: Mapping[str, str] | None = None) -> tuple[Site | None, list[Problem]]:
     """The validated site (None on errors) and every problem, warnings included. The preview
     passes its file cache and memo so that unchanged files are not read or parsed again; a
     one-off build parses letters across `jobs` processes, and keeps a national site's letter
-    HTML in a temporary file in `spool_in` (else the system's temporary folder)."""
-    raw, problems = read_site(root, cache)
+    HTML in a temporary file in `spool_in` (else the system's temporary folder). `proposed`
+    content files (path → text) are checked as if written, nothing being written."""
+    raw, problems = read_site(root, cache, proposed)
     site, found = assemble(raw, drafts=drafts, memo=memo, jobs=jobs,
                            spool_in=spool_in)
     problems += found

@@ -170,6 +170,14 @@ def read_document(root: Path, rel: str, lean: bool = False) -> Document | Proble
     while it checks the references between them."""
     try:
         text, again = read_text(root, rel, lean)
+    except ProblemError as exc:
+        return exc.problem
+    return document_from_text(text, rel, again)
+
+
+def document_from_text(text: str, rel: str, again: OnDisk | None = None) -> Document | Problem:
+    """A Markdown file with front matter read from its decoded `text`, or its problem."""
+    try:
         meta, body, body_line = split_front_matter(text, rel)
     except ProblemError as exc:
         return exc.problem
@@ -182,6 +190,14 @@ def read_data_file(root: Path, rel: str, lean: bool = False) -> DataFile | Probl
     of its text."""
     try:
         text, again = read_text(root, rel, lean)
+    except ProblemError as exc:
+        return exc.problem
+    return data_file_from_text(text, rel, again)
+
+
+def data_file_from_text(text: str, rel: str, again: OnDisk | None = None) -> DataFile | Problem:
+    """A YAML mapping file read from its decoded `text`, or its problem."""
+    try:
         data = load_yaml(text, rel)
     except ProblemError as exc:
         return exc.problem

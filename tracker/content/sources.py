@@ -9,7 +9,7 @@ stages can point at the exact place of a mistake.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,16 @@ from typing import Any
 from ..errors import Problem, ProblemError, forbidden_at
 from ..scale import spool
 from .config import site_config
-from .files import DataFile, Document, read_data_file, read_document, read_text
+from .files import (
+    DataFile,
+    Document,
+    data_file_from_text,
+    decode,
+    document_from_text,
+    read_data_file,
+    read_document,
+    read_text,
+)
 from .folder import (
     CONFIG,
     LETTERS,
@@ -153,33 +162,45 @@ def _read(root: Path, rel: str, reader: Reader, cache: FileCache | None) -> Any:
 
 def _read_folder(root: Path, folder: str, suffix: str, reader: Callable[[Path, str, bool], Any],
                  problems: list[Problem], unreadable: list[str],
-                 cache: FileCache | None) -> tuple[Any, ...]:
+                 cache: FileCache | None, proposed: Mapping[str, str]) -> tuple[Any, ...]:
     """Every `folder/*suffix` file read by `reader`; those that cannot be read are reported.
-    With a cache, a folder in which no file changed is not even listed again."""
-    kept = cache.folder(folder) if cache else None
+    With a cache, a folder in which no file changed is not even listed again. A file in
+    `proposed` (path → text) is read from that text, whether or not it is on disk."""
+    mine = {rel: text for rel, text in proposed.items()
+            if rel.startswith(folder + "/") and rel.endswith(suffix) and "/" not in rel[len(folder) + 1:]}
+    kept = cache.folder(folder) if cache and not mine else None
     if kept is None:
         found: list[Any] = []
         found_problems: list[Problem] = []
         found_unreadable: list[str] = []
-        listed = _listing(root, folder, suffix, found_problems)
+        listed = sorted(set(_listing(root, folder, suffix, found_problems)) | mine.keys())
         lean = cache is None and len(listed) > spool.LEAN_FROM
 
         def read(root: Path, rel: str) -> Any:
             return reader(root, rel, lean)
 
         for rel in listed:
-            result = _read(root, rel, read, cache)
+            result = _from_text(rel, mine[rel]) if rel in mine else _read(root, rel, read, cache)
             if isinstance(result, Problem):
                 found_problems.append(result)
                 found_unreadable.append(rel)
             else:
                 found.append(result)
         kept = (tuple(found), found_problems, found_unreadable)
-        if cache:
+        if cache and not mine:
             cache.folders[folder] = kept
     problems += kept[1]
     unreadable += kept[2]
     return kept[0]
+
+
+def _from_text(rel: str, text: str) -> Document | DataFile | Problem:
+    """A proposed file, read as it would be once written."""
+    try:
+        decoded = decode(text.encode("utf-8"), rel)
+    except ProblemError as exc:
+        return exc.problem
+    return (document_from_text if rel.endswith(".md") else data_file_from_text)(decoded, rel)
 
 
 def walk_files(base: Path, inside: Path, shown: str, problems: list[Problem]) -> list[str]:
@@ -265,15 +286,18 @@ def _themes(root: Path, problems: list[Problem]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def read_site(root: Path, cache: FileCache | None = None) -> tuple[RawSite, list[Problem]]:
+def read_site(root: Path, cache: FileCache | None = None,
+              proposed: Mapping[str, str] | None = None) -> tuple[RawSite, list[Problem]]:
     """Read every source file of the site at `root`, in a stable order; with a `cache`,
     only files that changed since the last read are read again. Without one (a one-off
-    build or check), the files of a folder of more than `spool.LEAN_FROM` are kept lean."""
+    build or check), the files of a folder of more than `spool.LEAN_FROM` are kept lean.
+    `proposed` content files (path → text) are read as if they were written: what a form
+    checks before it writes."""
     problems: list[Problem] = []
     config = read_site_yml(root, problems, cache)
     themes = _themes(root, problems)
     unreadable: list[str] = []
-    rest = (problems, unreadable, cache)
+    rest = (problems, unreadable, cache, proposed or {})
     raw = RawSite(
         config=config,
         letters=_read_folder(root, LETTERS, ".md", read_document, *rest),
