@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -263,7 +265,9 @@ def test_init_makes_a_site_that_checks_and_builds(tmp_path):
     assert f"cd {site} && tracker serve" in result.stdout
     found = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     assert found == [
-        ".gitignore", "content/actions/sample-support-plan-changes.yml",
+        ".github/workflows/publish.yml", ".gitignore", "Open the preview (Linux).sh",
+        "Open the preview (Mac).command", "Open the preview (Windows).bat",
+        "content/actions/sample-support-plan-changes.yml",
         "content/letters/sample-letter.md", "content/pages/about.md",
         "content/updates/2023-12-18-sample-update-how-this-tracker-works.md",
         "site.yml", "static/.gitkeep",
@@ -277,6 +281,26 @@ def test_init_makes_a_site_that_checks_and_builds(tmp_path):
     built = build(site, tmp_path / "out")
     assert built.exit_code == 0, built.stderr
     assert (tmp_path / "out/areas/sample-support-plan-changes/index.html").is_file()
+
+
+@pytest.mark.parametrize("launcher", ["Open the preview (Linux).sh", "Open the preview (Mac).command"])
+def test_init_writes_a_double_clickable_preview(tmp_path, launcher):
+    """The launcher runs `tracker serve --open` in the site's folder, from wherever it is
+    started; a `tracker` that fails leaves the window open on the reason."""
+    site = new_site(tmp_path)
+    path = site / launcher
+    assert os.access(path, os.X_OK)
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    fake = tools / "tracker"
+    fake.write_text('#!/bin/sh\necho "tracker $* in $(pwd)"\nexit 3\n')
+    fake.chmod(0o755)
+    ran = subprocess.run([str(path)], cwd=tmp_path, input="\n", capture_output=True, text=True,
+                         env={**os.environ, "PATH": f"{tools}:{os.environ['PATH']}"}, timeout=30)
+    assert ran.stdout.splitlines()[0] == f"tracker serve --open in {site}"
+    assert "The preview could not start" in ran.stdout
+    windows = (site / "Open the preview (Windows).bat").read_bytes()
+    assert b"tracker serve --open\r\n" in windows and b"\n" not in windows.replace(b"\r\n", b"")
 
 
 def test_init_sample_is_short_and_clearly_not_real(tmp_path):

@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .content.folder import CONFIG
-from .errors import FORBIDDEN, Problem, has_errors, report_json, report_lines
+from .errors import FORBIDDEN, Problem, has_errors, report_github, report_json, report_lines, totals
 
 # The pipeline is imported inside each command, so that `tracker --version` and `--help`
 # start at once.
@@ -46,13 +46,30 @@ def build_date(today: str | None) -> dt.date:
 
 def report(problems: list[Problem], site: str, fmt: str = "text") -> None:
     """Every problem, sorted: on standard error as text, or on standard output as JSON, with
-    paths as typed from here."""
+    paths as typed from here, or as GitHub's workflow commands (then the totals as text)."""
     prefix = "" if site in (".", "") else site.rstrip("/") + "/"
     if fmt == "json":
         click.echo(report_json(problems, prefix))
+    elif fmt == "github":
+        for line in report_github(problems, _from_repository(site, prefix)):
+            click.echo(line)
+        if problems:
+            click.echo(totals(problems), err=True)
     else:
         for line in report_lines(problems, prefix):
             click.echo(line, err=True)
+
+
+def _from_repository(site: str, typed: str) -> str:
+    """The site folder as GitHub names files ('site/' for --site site): from the repository's
+    root, which is GITHUB_WORKSPACE in a workflow (whatever folder a step runs in), else the
+    current folder; `typed` when there is no way from one to the other (another drive)."""
+    root = os.environ.get("GITHUB_WORKSPACE") or "."
+    try:
+        path = Path(os.path.relpath(Path(site).resolve(), Path(root).resolve())).as_posix()
+    except ValueError:
+        return typed
+    return "" if path == "." else path + "/"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,7 +97,7 @@ def run() -> None:
 @main.command()
 @SITE_OPTION
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="How to print the problems.")
 @click.option("--today", metavar="DATE", help="The build date (YYYY-MM-DD).")
 def check(site: str, strict: bool, fmt: str, today: str | None) -> None:
@@ -93,7 +110,7 @@ def check(site: str, strict: bool, fmt: str, today: str | None) -> None:
     if strict:
         problems = [p.as_error() for p in problems]
     report(problems, site, fmt)
-    if fmt == "text" and not problems:
+    if fmt != "json" and not problems:
         click.echo("No problems found.", err=True)
     sys.exit(1 if has_errors(problems) else 0)
 

@@ -135,9 +135,15 @@ def report_lines(problems: Iterable[Problem], prefix: str = "") -> list[str]:
             lines.append(shown(f"… and {count - SHOWN_PER_FILE:,} more problems in "
                                f"{prefix}{path} (all of them: tracker check --format json)"))
     if ordered:
-        errors = sum(p.severity == "error" for p in ordered)
-        lines.append(f"{errors} error(s), {len(ordered) - errors} warning(s)")
+        lines.append(totals(ordered))
     return lines
+
+
+def totals(problems: Iterable[Problem]) -> str:
+    """The last line of a report: '2 error(s), 1 warning(s)'."""
+    found = list(problems)
+    errors = sum(p.severity == "error" for p in found)
+    return f"{errors} error(s), {len(found) - errors} warning(s)"
 
 
 def report_json(problems: Iterable[Problem], prefix: str = "") -> str:
@@ -146,3 +152,36 @@ def report_json(problems: Iterable[Problem], prefix: str = "") -> str:
     found = [{**p.as_dict(), "path": prefix + p.path} for p in sort_problems(problems)]
     text = json.dumps(found, indent=2, ensure_ascii=False)
     return FORBIDDEN.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+def command_data(text: str) -> str:
+    """`text` as the message of a GitHub Actions workflow command, escaped as GitHub documents
+    it: a line break cannot end the command, nor start another."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def command_property(text: str) -> str:
+    """`text` as a property's value (`file=…`) of a workflow command: as data, and a ':' or ','
+    cannot end the value either."""
+    return command_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def report_github(problems: Iterable[Problem], prefix: str = "") -> list[str]:
+    """Every problem sorted, as a GitHub Actions workflow command (`::error file=…,line=…,
+    col=…,title=…::message`) that GitHub shows on the file's line, each path after `prefix`
+    (the site folder from the repository's root).
+
+    The message repeats `path:line:column` because GitHub's log shows the message alone, and
+    the log is where every problem is seen: GitHub makes notes on the files of only the first
+    ten errors and ten warnings of a step. The hint is on a line of its own, as in the text
+    report: GitHub keeps a message's line breaks, so a note reads as the problem, then how to
+    fix it, rather than as one long line."""
+    lines = []
+    for problem in sort_problems(problems):
+        where = shown(f"{prefix}{problem.path}")
+        text = f"{where}:{problem.line}:{problem.column}: {shown(problem.message)}"
+        if problem.hint:
+            text += f"\nhint: {shown(problem.hint)}"
+        lines.append(f"::{problem.severity} file={command_property(where)},line={problem.line},"
+                     f"col={problem.column},title=tracker check::{command_data(text)}")
+    return lines

@@ -4,13 +4,17 @@ builds at once."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib.metadata
+import json
 import re
 import shlex
 from pathlib import Path
 
+from .. import __version__
 from ..content.config import DEFAULT_POINTS, DEFAULT_PRESET, PRESETS
 from ..content.folder import CONFIG, LETTERS, PAGES, RECORDS, STATIC, UPDATES
 from ..content.model import long_date
+from .launchers import LAUNCHERS, LINUX, MAC, made_runnable
 from .scaffold import NotEmptyError, entry_text, record_text, update_slug, write_new, yaml_text
 
 SAMPLE_LETTER = "sample-letter"
@@ -125,6 +129,105 @@ the `notice:` line in site.yml.
 """
 
 
+def _install_note(version: str, source: str) -> str:
+    if source:
+        return ("# 2. TRACKER below is where the tracker that made this site (release "
+                f"{version}) was installed\n#    from; the checks and builds here use it too.\n")
+    return (f"# 2. Set TRACKER below to where tracker {version}, which made this site, is "
+            "installed from,\n"
+            f"#    for example  TRACKER: git+https://github.com/OWNER/tracker@v{version}\n"
+            "#    with OWNER the account that publishes tracker. tracker is not on PyPI: a "
+            "package\n#    there called \"tracker\" is someone else's, so never write just "
+            "\"tracker\".\n")
+
+
+def workflow_text(version: str, source: str = "") -> str:
+    """.github/workflows/publish.yml: GitHub checks every push and pull request, showing each
+    problem on its line; the main branch is built and published with GitHub Pages after each
+    push and once a week, so that the build date (the day of the run) keeps "no update
+    recorded since" true when nobody pushes. Deploying is a job of its own: only it has the
+    Pages permissions and environment, and it never runs for a pull request."""
+    return f"""\
+# Checks the site on every push and pull request, showing each problem on its line. Then the
+# main branch is built and published with GitHub Pages: after every push, once a week (so that
+# "no update recorded since" stays true when nobody pushes), and from the "Run workflow" button.
+#
+# Before the first run:
+# 1. In the repository's Settings, open Pages and, under "Source", choose "GitHub Actions".
+{_install_note(version, source)}name: Check and publish
+
+on:
+  push:
+  pull_request:
+  schedule:
+    - cron: "17 6 * * 1"  # every Monday at 06:17 UTC
+  workflow_dispatch:
+
+env:
+  TRACKER: {json.dumps(source)}
+
+permissions:
+  contents: read
+
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v7
+      - uses: actions/setup-python@v7
+        with:
+          python-version: "3.12"
+      - name: Install tracker
+        run: |
+          if [ -z "$TRACKER" ]; then
+            echo "::error title=TRACKER is not set::Write where to install tracker from after" \\
+              "TRACKER: near the top of .github/workflows/publish.yml (its notes say how)."
+            exit 1
+          fi
+          python -m pip install "$TRACKER"
+      - name: Check the site
+        run: tracker check --format github
+
+  publish:
+    # The main branch only, never a pull request.
+    if: >-
+      github.event_name == 'schedule' ||
+      (github.event_name != 'pull_request' && github.ref_name == github.event.repository.default_branch)
+    needs: check
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      pages: write
+      id-token: write
+    concurrency:
+      group: pages
+      cancel-in-progress: false
+    environment:
+      name: github-pages
+      url: ${{{{ steps.deployment.outputs.page_url }}}}
+    steps:
+      - uses: actions/checkout@v7
+      - uses: actions/setup-python@v7
+        with:
+          python-version: "3.12"
+      - name: Install tracker
+        run: python -m pip install "$TRACKER"
+      - name: Find the site's address in the Pages settings
+        id: pages
+        uses: actions/configure-pages@v6
+      - name: Build the site, dated today
+        run: tracker build --base-url "$BASE_URL/" --out _site
+        env:
+          BASE_URL: ${{{{ steps.pages.outputs.base_url }}}}
+      - uses: actions/upload-pages-artifact@v5
+        with:
+          path: _site
+      - name: Publish
+        id: deployment
+        uses: actions/deploy-pages@v5
+"""
+
+
 def _site_title(folder: Path) -> str:
     name = re.sub(r"[-_]+", " ", folder.resolve().name).strip()
     return name[:1].upper() + name[1:] if name else "My tracker"
@@ -159,8 +262,27 @@ def init_site(folder: Path, today: dt.date) -> list[Path]:
         f"{PAGES}/about.md": ABOUT_TEXT,
         f"{STATIC}/.gitkeep": "",
         ".gitignore": "_site/\n",
+        ".github/workflows/publish.yml": workflow_text(__version__, install_source()),
+        **LAUNCHERS,
     }
-    return [write_new(folder, rel, text) for rel, text in files.items()]
+    written = [write_new(folder, rel, text) for rel, text in files.items()]
+    for name in (MAC, LINUX):
+        made_runnable(folder / name)
+    return written
+
+
+def install_source() -> str:
+    """Where this tracker was installed from, as pip names it, when another machine can install
+    it from there too (a git repository, at the very commit); else ''."""
+    try:
+        found = json.loads(importlib.metadata.distribution("tracker").read_text("direct_url.json")
+                           or "{}")
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return ""
+    url, vcs = found.get("url", ""), found.get("vcs_info") or {}
+    if vcs.get("vcs") != "git" or not str(url).startswith("https://") or not vcs.get("commit_id"):
+        return ""
+    return f"git+{url}@{vcs['commit_id']}"
 
 
 def next_steps(folder: str) -> str:
@@ -172,5 +294,8 @@ def next_steps(folder: str) -> str:
         "sample letter's second point is not tracked yet. To try adding a record for it, type "
         "this in another terminal, in the same folder:\n"
         "  tracker new record sample-children-views --tracks letter:sample-letter#I2\n"
-        "Then replace the samples with your own letters, records and updates."
+        "Then replace the samples with your own letters, records and updates.\n"
+        "To publish it with GitHub Pages, put the folder in a GitHub repository and follow the "
+        "notes at the top of .github/workflows/publish.yml, which checks every change and "
+        "publishes the site."
     )
