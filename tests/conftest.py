@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -240,3 +242,47 @@ def running(root: Path) -> Iterator[Preview]:
         yield preview
     finally:
         preview.shutdown()
+
+
+# A real browser (tests/test_browser.py, tests/test_forms.py) -------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage"]
+BROWSER_WAIT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium for the whole session; fails (never skips) when it is missing."""
+    if not CHROMIUM.is_file() or not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/test, which installs chromium "
+                    "(never `playwright install`: the browser tests use Debian's chromium)",
+                    pytrace=False)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("playwright is missing: run scripts/test, which installs the test extra "
+                    "(pip install -e '.[test]')", pytrace=False)
+    driver = sync_playwright().start()
+    try:
+        launched = driver.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                          args=ARGS, timeout=30_000)
+        try:
+            yield launched
+        finally:
+            launched.close()
+    finally:
+        driver.stop()
+
+
+@contextlib.contextmanager
+def opened(browser: Any, **options: Any) -> Iterator[Any]:
+    """A page in a fresh browser context, closed however the test ends."""
+    context = browser.new_context(**options)
+    try:
+        context.set_default_timeout(BROWSER_WAIT_MS)
+        yield context.new_page()
+    finally:
+        context.close()

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FULL_SITE, build, write_files
+from conftest import ARGS, CHROMIUM, FULL_SITE, build, write_files
+from conftest import BROWSER_WAIT_MS as WAIT_MS
 from htmlpage import html_pages, read_page
-from test_browser import ARGS, CHROMIUM, WAIT_MS
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 TABLE_LETTER = """\

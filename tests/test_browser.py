@@ -6,24 +6,18 @@ Every wait is bounded (10 s at most); every browser context is closed in a `fina
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FULL_SITE, SiteMaker, build, running
+from conftest import FULL_SITE, SiteMaker, build, opened, running
 
 from tracker.preview.serve import Preview
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage"]
 WAIT_MS = 10_000
 TODAY = dt.date(2024, 1, 1)
 UPDATE = "content/updates/2023-10-01-poll.md"
@@ -39,41 +33,6 @@ timeline:
 """
 WHERE = f"{RECORD}:2:9"
 """Where `tracker check` puts BAD_RECORD's error: the '[' that is never closed."""
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Headless Chromium for the whole session; fails (never skips) when it is missing."""
-    if not CHROMIUM.is_file() or not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/test, which installs chromium "
-                    "(never `playwright install`: the browser tests use Debian's chromium)",
-                    pytrace=False)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("playwright is missing: run scripts/test, which installs the test extra "
-                    "(pip install -e '.[test]')", pytrace=False)
-    driver = sync_playwright().start()
-    try:
-        launched = driver.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                          args=ARGS, timeout=30_000)
-        try:
-            yield launched
-        finally:
-            launched.close()
-    finally:
-        driver.stop()
-
-
-@contextlib.contextmanager
-def opened(browser: Any, **options: Any) -> Iterator[Any]:
-    """A page in a fresh browser context, closed however the test ends."""
-    context = browser.new_context(**options)
-    try:
-        context.set_default_timeout(WAIT_MS)
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 @pytest.fixture

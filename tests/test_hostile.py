@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import conftest
 import pytest
 import test_browser
 import yaml
@@ -429,16 +430,16 @@ def in_chromium(work: Callable[[Any], None]) -> None:
     """`work(browser)` with Debian's Chromium (fails, never skips, when it is missing), in a
     thread of its own: the sync API drives one Playwright per thread, and test_browser's
     session-wide one may hold this thread."""
-    if not test_browser.CHROMIUM.is_file():
-        pytest.fail(f"{test_browser.CHROMIUM} is missing: run scripts/test (never "
+    if not conftest.CHROMIUM.is_file():
+        pytest.fail(f"{conftest.CHROMIUM} is missing: run scripts/test (never "
                     "`playwright install`)", pytrace=False)
 
     def run() -> None:
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=str(test_browser.CHROMIUM),
-                                             args=test_browser.ARGS, timeout=30_000)
+            browser = driver.chromium.launch(executable_path=str(conftest.CHROMIUM),
+                                             args=conftest.ARGS, timeout=30_000)
             try:
                 work(browser)
             finally:
@@ -461,7 +462,7 @@ def test_no_script_runs_in_chromium_on_any_page(served: tuple[Path, str]) -> Non
     started = time.monotonic()
 
     def work(browser: Any) -> None:
-        with test_browser.opened(browser) as page:
+        with conftest.opened(browser) as page:
             watch = Watch(page.context, origin, failures)
             watch.attach(page)
             for rel in pages:
@@ -494,7 +495,7 @@ def test_the_preview_overlay_escapes_hostile_problems(tmp_path: Path) -> None:
     failures: list[str] = []
 
     def work(browser: Any) -> None:
-        with test_browser.opened(browser) as page:
+        with conftest.opened(browser) as page:
             watch = Watch(page.context, preview.url, failures, "https://example.org/tracker/assets/")
             watch.attach(page)
             for rel in ("", "areas/hostile/", "letters/hostile/", quote(f'"><svg onload={key}>/')):

@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "tracker"
 
 ROOMS = {  # room → its level: a room may import its own and lower levels' modules only
     "errors": 0, "scale": 1, "content": 2, "site": 3, "output": 4, "build": 5,
-    "preview": 6, "authoring": 6, "progress": 6, "cli": 7, "__main__": 8, "__init__": 0,
+    "authoring": 6, "progress": 6, "preview": 7, "cli": 8, "__main__": 9, "__init__": 0,
 }
 HOMES = {  # a third-party library → the only modules (or packages) that may import it
     "jinja2": ("site.render",),
@@ -24,6 +24,7 @@ HOMES = {  # a third-party library → the only modules (or packages) that may i
     "pdfminer": ("authoring.pdf",),
     "pypdfium2": ("authoring.pdf",),
     "yaml": ("content.safeyaml",),
+    "ruamel": ("authoring.yamledit",),
     "click": ("cli",),
 }
 LARGEST_MODULE = 400

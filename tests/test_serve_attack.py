@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from conftest import FULL_SITE, write_files
 
-from tracker.preview import serve
+from tracker.preview import handler
 from tracker.preview.serve import Preview
 
 SECRETS = (b"SECRET-SITE-TOKEN", b"SECRET-RECORD-TOKEN", b"SECRET-OUTSIDE-TOKEN", b"root:x:0:0",
@@ -170,7 +170,7 @@ def test_malformed_requests_are_answered_or_refused(preview: Preview, request_by
 
 def test_http_0_9_gets_a_page_or_is_closed(preview: Preview, monkeypatch: pytest.MonkeyPatch) -> None:
     assert b"</html>" in raw(preview, b"GET /\r\n\r\n")
-    monkeypatch.setattr(serve, "IDLE_TIMEOUT", 0.5)
+    monkeypatch.setattr(handler, "IDLE_TIMEOUT", 0.5)
     started = time.monotonic()  # no blank line: the server waits for headers, then gives up
     assert raw(preview, b"GET /\r\n") == b""
     assert time.monotonic() - started < 4
@@ -203,8 +203,8 @@ def handler_threads() -> int:
 def test_an_idle_connection_is_closed_after_a_while(preview: Preview,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """A client that connects and sends nothing (or stops half-way) must not hold a thread for
-    ever: the server closes it after serve.IDLE_TIMEOUT seconds (shortened here)."""
-    monkeypatch.setattr(serve, "IDLE_TIMEOUT", 0.5)
+    ever: the server closes it after handler.IDLE_TIMEOUT seconds (shortened here)."""
+    monkeypatch.setattr(handler, "IDLE_TIMEOUT", 0.5)
     before = handler_threads()
     with socket.create_connection(address(preview), timeout=5) as silent, \
             socket.create_connection(address(preview), timeout=5) as partial:

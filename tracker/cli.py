@@ -187,7 +187,8 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 @click.option("--today", metavar="DATE", help="The build date (YYYY-MM-DD).")
 def serve(site: str, host: str, port: int, open_browser: bool, today: str | None) -> None:
     """Build the site into a temporary folder, serve it, and rebuild on every change."""
-    from .preview.serve import Published, ServeError
+    from .preview.handler import ServeError
+    from .preview.serve import Published
     from .preview.serve import serve as run_preview
 
     date = build_date(today)

@@ -33,10 +33,18 @@ class Taken:
     """Why no record was written, when records were asked for and none could be."""
 
 
-def take_in(root: Path, file: str, *, slug: str | None, source: str = "", force: bool = False,
-            records: bool = False, shown: str = "") -> Taken:
-    """Import `file` ('-': standard input) into `root` as content/letters/SLUG.md; `shown`
-    names a path in messages. Refused says why when nothing was written."""
+@dataclass(frozen=True)
+class Prepared:
+    """A letter read and ready to write at `path` (nothing written yet)."""
+
+    path: Path
+    letter: Imported
+
+
+def prepare(root: Path, file: str, *, slug: str | None, source: str = "", force: bool = False,
+            shown: str = "") -> Prepared:
+    """Read `file` ('-': standard input) as the letter content/letters/SLUG.md of `root`;
+    `shown` names a path in messages. Refused says why it cannot be taken in."""
     stdin = file == "-"
     report = not stdin and is_pdf(Path(file))
     try:
@@ -59,6 +67,21 @@ def take_in(root: Path, file: str, *, slug: str | None, source: str = "", force:
         letter = import_letter(text, points, source)
     if not slug:
         path = letters / f"{slug_from_letter(letter)}.md"
+    return Prepared(path, letter)
+
+
+def take_in(root: Path, file: str, *, slug: str | None, source: str = "", force: bool = False,
+            records: bool = False, shown: str = "") -> Taken:
+    """Import `file` ('-': standard input) into `root` as content/letters/SLUG.md; `shown`
+    names a path in messages. Refused says why when nothing was written."""
+    return write_letter(root, prepare(root, file, slug=slug, source=source, force=force,
+                                      shown=shown), force=force, records=records, shown=shown)
+
+
+def write_letter(root: Path, prepared: Prepared, *, force: bool = False, records: bool = False,
+                 shown: str = "") -> Taken:
+    """Write a prepared letter, and with `records` a record per point it found."""
+    path, letter = prepared.path, prepared.letter
     existed = path.exists()
     try:
         write_source(path, letter.text, force=force)   # never over a file that appeared meanwhile

@@ -115,6 +115,15 @@ def inject(page: bytes, extra: str) -> bytes:
     return page[:at] + extra.encode() + page[at:]
 
 
+def inject_in_main(page: bytes, extra: str) -> bytes:
+    """`page` with `extra` at the start of its `<main>` (unchanged when it has none)."""
+    if not extra:
+        return page
+    start = page.find(b"<main")
+    end = page.find(b">", start) + 1 if start >= 0 else 0
+    return page[:end] + extra.encode() + page[end:] if end else page
+
+
 def failed_page(panel: str) -> bytes:
     """The page served when the first build failed and there is nothing else to show."""
     return (

@@ -82,11 +82,20 @@ class Snapshot:
         return has_errors(self.problems)
 
 
+@dataclass(frozen=True)
+class Built:
+    """A site that built, with what its pages were made from."""
+
+    site: Site
+    relations: Relations
+    base_url: str
+
+
 class Incremental:
     """Keeps the site between rebuilds and rebuilds it when sources change."""
 
     def __init__(self, root: Path, today: dt.date, *, drafts: bool = True,
-                 base_url: str | None = None) -> None:
+                 base_url: str | None = None, editing: bool = False) -> None:
         self.root = root
         self.today = today
         self.drafts = drafts
@@ -99,6 +108,10 @@ class Incremental:
         """Stops a template that loops for ever (and every page, when the preview stops)."""
         self.signatures: dict[str, tuple[int, int]] = {}
         self.current = Snapshot({})
+        self.editing = editing
+        """Pages link to the preview's forms."""
+        self.model: Built | None = None
+        """The site of the last build that worked, for the forms."""
         self.rebuilds = 0
         """How many rebuilds ran (for tests and the status endpoint)."""
 
@@ -119,6 +132,8 @@ class Incremental:
         previous = self.current
         if files is None or has_errors(problems):
             files = previous.files
+        elif site is not None:
+            self.model = Built(site, relate(site, self.memo), public_base(site, self.base_url))
         different = self._differences(previous.files, files)
         if different or tuple(problems) != previous.problems:
             self.current = Snapshot(files, tuple(problems), previous.version + 1, different)
@@ -166,7 +181,8 @@ class Incremental:
         """Output path → HTML of every page, each group of pages remade only when its inputs
         changed, and then only the pages whose own inputs changed."""
         html: dict[str, bytes] = {}
-        for group in page_groups(site, self.today, base, self.memo, relations):
+        for group in page_groups(site, self.today, base, self.memo, relations,
+                                 editing=self.editing):
             def make(group: PageGroup = group) -> dict[str, bytes]:
                 pages = [make_page() for make_page in group.makers()]
                 return render_pages(renderer, pages, self.memo, theme_version)

@@ -9,42 +9,25 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import gc
-import json
-import shutil
 import signal
-import socket
-import sys
 import threading
 import time
 import webbrowser
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 from ..content.folder import CONFIG, STATIC, THEMES
 from ..errors import Problem
-from ..output.search import SEARCH_FOLDER
-from ..site.files import whole
 from ..site.theme import default_theme
-from ..site.urls import NOT_FOUND
 from . import overlay
+from .forms import FormDesk
+from .handler import bind, own_url
 from .mirror import SearchMirror
 from .rebuild import Incremental, Snapshot
-from .routes import content_type, host_allowed, inside, output_path, split_target
 from .watch import Watcher
-
-KEEP_ALIVE = 15.0
-"""Seconds between comments on an idle event stream."""
-
-IDLE_TIMEOUT = 20.0
-"""Seconds a connection may stay silent (sending nothing, or stopping half-way through its
-request, or not reading the answer) before the server closes it and frees its thread."""
 
 DEBOUNCE = 0.03
 """Seconds of quiet after a change before rebuilding: long enough for an editor's atomic
@@ -53,14 +36,6 @@ save (write, then rename) to land as one change, short enough to feel instant.""
 SETTLE = 0.005
 """Seconds of quiet before rebuilding once every file written has been closed or renamed
 into place: the save is complete, and the preview should not wait for more."""
-
-
-NOT_OURS = b"This preview answers only to its own address, such as http://127.0.0.1:PORT/.\n"
-"""The answer to a request for another host name (a page on another site reaching it)."""
-
-
-class ServeError(Exception):
-    """The preview cannot start (the port is taken, the host is unknown…)."""
 
 
 @dataclass(frozen=True)
@@ -87,12 +62,15 @@ class Preview:
         self._state = Published(Snapshot({}), 0, 0)
         self._closing = False
         self._threads: list[threading.Thread] = []
-        self.server = _bind(host, port, self)  # first: a port in use leaves nothing behind
+        self.server = bind(host, port, self)  # first: a port in use leaves nothing behind
         self.host, self.port = host, int(self.server.server_address[1])
-        self.url = _url(host, self.port)
+        self.url = own_url(host, self.port)
         # Built for its own address, as a published site is for its own: canonical links,
         # feeds and the 404 page (served at any address) work in the preview.
-        self.builder = Incremental(self.root, today or dt.date.today(), base_url=self.url)
+        self.builder = Incremental(self.root, today or dt.date.today(), base_url=self.url,
+                                   editing=True)
+        self.desk = FormDesk(self.root, self.builder, host, self.port, self.wait_for_change,
+                             lambda: self._state.version)
         self.mirror = SearchMirror(self.sources)
         self.folder = self.mirror.folder
         try:
@@ -197,168 +175,6 @@ class Preview:
 
     def __exit__(self, *exc: object) -> None:
         self.shutdown()
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
-    """Connections waiting to be accepted: the default 5 drops a burst (a page and its
-    assets, many tabs) and each dropped client waits a second before it tries again."""
-    preview: Preview
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
-            super().handle_error(request, client_address)  # a browser leaving early is not news
-
-
-class _Server6(_Server):
-    address_family = socket.AF_INET6
-
-
-def _bind(host: str, port: int, preview: Preview) -> _Server:
-    server_class = _Server6 if ":" in host else _Server
-    try:
-        server = server_class((host, port), _Handler)
-    except socket.gaierror:
-        raise ServeError(f"cannot listen on '{host}': no such address on this machine") from None
-    except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            raise ServeError(f"port {port} on {host} is already in use; choose another with "
-                             "--port (0 picks a free one)") from None
-        if exc.errno == errno.EADDRNOTAVAIL:
-            raise ServeError(f"cannot listen on '{host}': no such address on this "
-                             "machine") from None
-        if exc.errno == errno.EACCES:
-            raise ServeError(f"not allowed to listen on port {port}; choose one above 1023 "
-                             "with --port") from None
-        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    server.preview = preview
-    return server
-
-
-def _url(host: str, port: int) -> str:
-    name = f"[{host}]" if ":" in host else host
-    return f"http://{name}:{port}/"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.0"
-    default_request_version = "HTTP/1.0"
-    """Refusals of unreadable requests still start with a status line."""
-
-    def setup(self) -> None:
-        super().setup()
-        self.connection.settimeout(IDLE_TIMEOUT)  # no silent client holds a thread for ever
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # the terminal shows builds, not requests
-
-    def do_HEAD(self) -> None:
-        self._answer(body=False)
-
-    def do_GET(self) -> None:
-        self._answer(body=True)
-
-    def _answer(self, body: bool) -> None:
-        preview = self.server.preview
-        state = preview.state  # read once: one complete build for the whole request
-        route = split_target(self.path)[0]
-        with contextlib.suppress(ConnectionError, TimeoutError):
-            if not host_allowed(self.headers.get("Host"), preview.host, preview.port):
-                return self._send(HTTPStatus.FORBIDDEN, NOT_OURS, "text/plain; charset=utf-8",
-                                  body)
-            if route == overlay.EVENTS and body:
-                return self._events(preview, state.version)
-            if route == overlay.STATUS:
-                return self._status(state, body)
-            self._file(preview, state, body)
-
-    def _file(self, preview: Preview, state: Published, body: bool) -> None:
-        files = state.snapshot.files
-        rel = output_path(self.path)
-        if rel is None:
-            return self._not_found(state, body)
-        if rel.startswith(SEARCH_FOLDER):
-            index = preview.search_file(rel)
-            return self._send_path(index, rel, body) if index else self._not_found(state, body)
-        found = files.get(rel)
-        content = whole(found) if found is not None else None
-        if content is None and not rel.endswith("index.html") and f"{rel}/index.html" in files:
-            path, query = split_target(self.path)
-            location = path + "/" + (f"?{query}" if query else "")
-            return self._send(HTTPStatus.FOUND, b"", "text/plain", body, {"Location": location})
-        if content is None and not files and state.snapshot.failed:
-            page = overlay.inject(overlay.failed_page(state.panel),
-                                  overlay.reload_script(state.version))
-            return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, page, content_type(".html"), body)
-        if content is None:
-            return self._not_found(state, body)
-        if isinstance(content, Path):
-            real = inside(content, preview.sources)
-            return self._send_path(real, rel, body) if real else self._not_found(state, body)
-        self._send(HTTPStatus.OK, self._page(state, content, rel), content_type(rel), body)
-
-    def _page(self, state: Published, content: bytes, rel: str) -> bytes:
-        if not rel.endswith((".html", ".htm")):
-            return content
-        return overlay.inject(content, state.panel + overlay.reload_script(state.version))
-
-    def _not_found(self, state: Published, body: bool) -> None:
-        page = state.snapshot.files.get(NOT_FOUND)
-        if isinstance(page, bytes):
-            self._send(HTTPStatus.NOT_FOUND, self._page(state, page, NOT_FOUND),
-                       content_type(NOT_FOUND), body)
-        else:
-            self._send(HTTPStatus.NOT_FOUND, b"Not found\n", "text/plain; charset=utf-8", body)
-
-    def _headers(self, status: HTTPStatus, kind: str, length: int | None,
-                 extra: Mapping[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        if length is not None:
-            self.send_header("Content-Length", str(length))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        for name, value in (extra or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-
-    def _send(self, status: HTTPStatus, data: bytes, kind: str, body: bool,
-              extra: Mapping[str, str] | None = None) -> None:
-        self._headers(status, kind, len(data), extra)
-        if body:
-            self.wfile.write(data)
-
-    def _send_path(self, path: Path, rel: str, body: bool) -> None:
-        with path.open("rb") as source:
-            size = source.seek(0, 2)
-            source.seek(0)
-            self._headers(HTTPStatus.OK, content_type(rel), size)
-            if body:
-                shutil.copyfileobj(source, self.wfile)
-
-    def _status(self, state: Published, body: bool) -> None:
-        data = json.dumps({
-            "version": state.version, "rebuilds": state.rebuilds,
-            "failed": state.snapshot.failed,
-            "problems": [p.as_dict() for p in state.snapshot.problems],
-        }, indent=2).encode()
-        self._send(HTTPStatus.OK, data, "application/json", body)
-
-    def _events(self, preview: Preview, version: int) -> None:
-        """Server-sent events: the version now, then each new one, until shutdown."""
-        self._headers(HTTPStatus.OK, "text/event-stream; charset=utf-8", None)
-        self.wfile.write(f"retry: 1000\ndata: {version}\n\n".encode())
-        self.wfile.flush()
-        while not preview.closing:
-            now = preview.wait_for_change(version, KEEP_ALIVE)
-            if preview.closing:
-                break
-            message = f"data: {now}\n\n" if now != version else ": keep-alive\n\n"
-            version = now
-            self.wfile.write(message.encode())
-            self.wfile.flush()
 
 
 def serve(root: Path, host: str, port: int, today: dt.date, *, open_browser: bool = False,

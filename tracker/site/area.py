@@ -24,6 +24,7 @@ from .views import (
     frame,
     point_label,
     tag,
+    timeline_views,
     update_item,
 )
 
@@ -76,7 +77,7 @@ def action_view(ctx: Context, action: Action, link: Linker) -> ActionView:
         due=date_view(action.current_due) if action.current_due else None,
         overdue=is_overdue(action, ctx.today),
         moves=tuple(entry_view(e, link, ctx.base_url) for e in action.moves),
-        timeline=tuple(entry_view(e, link, ctx.base_url) for e in reversed(action.timeline)),
+        timeline=timeline_views(action.timeline, link, ctx.base_url, action.id),
     )
 
 
@@ -98,9 +99,10 @@ def area_page(ctx: Context, record: Record) -> PageOf[AreaView]:
         title=record.title, status=tag(record.status), last_change=date_view(record.last_change),
         stale=is_stale(record, ctx.site, ctx.today), points=tuple(points), owners=record.owners,
         summary=link.html(record.summary),
-        timeline=tuple(entry_view(e, link, ctx.base_url) for e in reversed(record.timeline)),
+        timeline=timeline_views(record.timeline, link, ctx.base_url),
         actions=tuple(action_view(ctx, a, link) for a in record.actions), related=related,
         feed=link.to(urls.area_feed(record.id)),
     )
-    return PageOf("area.html", frame(ctx, path, record.title, feed=urls.area_feed(record.id)),
+    return PageOf("area.html", frame(ctx, path, record.title, feed=urls.area_feed(record.id),
+                                     edits=[("Record a change", urls.form_record(record.id))]),
                   view)

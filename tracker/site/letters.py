@@ -34,6 +34,8 @@ class LetterPoint:
     status: Tag | None
     """The status of the record that tracks it, else None (not tracked yet)."""
     record: Link | None
+    track: str = ""
+    """In the preview, for a point no record tracks: the form that starts tracking it."""
     kind: ClassVar[Literal["point"]] = "point"
 
 
@@ -97,7 +99,8 @@ def letter_page(ctx: Context, letter: Letter) -> PageOf[LetterView]:
         tracking = ctx.site.tracked_points.get((letter.slug, point.id), ())
         record = Link(tracking[0].title, link.to(urls.area(tracking[0].id))) if tracking else None
         status = tag(tracking[0].status) if tracking else None
-        points.append(LetterPoint(point.id, point_label(point), f"#{point.id}", status, record))
+        track = link.to(urls.form_track(letter.slug, point.id)) if ctx.editing and not tracking else ""
+        points.append(LetterPoint(point.id, point_label(point), f"#{point.id}", status, record, track))
         before[point.anchor] = points[-1]
     for anchor in letter.anchors:
         places = ctx.relations.cited_in.get((letter.slug, anchor), ())
@@ -126,5 +129,5 @@ def letters_page(ctx: Context) -> PageOf[Sequence[LetterItem]]:
                           sum((x.slug, p.id) in ctx.site.tracked_points for p in x.points))
 
     items = Lazy(ctx.site.letters[::-1], item)
-    return PageOf("letters.html", frame(ctx, urls.LETTERS, "Letters", current=urls.LETTERS),
-                  items)
+    return PageOf("letters.html", frame(ctx, urls.LETTERS, "Letters", current=urls.LETTERS,
+                                        edits=[("Add a letter", urls.FORM_LETTER)]), items)

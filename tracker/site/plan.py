@@ -81,7 +81,7 @@ def build_order(site: Site, today: dt.date, base_url: str, relations: Relations 
 
 def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo = NO_MEMO,
                 relations: Relations | None = None, *,
-                search_index: bool = True) -> list[PageGroup]:
+                search_index: bool = True, editing: bool = False) -> list[PageGroup]:
     """Every HTML page, in groups that depend on the same parts of the site; without the
     `search_index`, the search page only lists everything. With a `memo` that keeps what it
     makes (the preview's), each page names what it reads, and a page whose inputs are the
@@ -89,7 +89,7 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo = NO_MEMO,
     plain pages)."""
     relations = relations or relate(site)
     ctx = Context(site, relations, today, base_url, {r.id: r for r in site.records},
-                  {u.slug: u for u in site.updates}, search_index)
+                  {u.slug: u for u in site.updates}, search_index, editing)
     frame = (site.config, *site.pages)
     related = relations.related_updates
     quiet, busy = by_news(site.records, relations)

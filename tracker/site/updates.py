@@ -106,4 +106,5 @@ def updates_page(ctx: Context, number: int, pages: int,
     view = UpdatesView(tuple(update_item(u, link) for u in chunk),
                        pager(link, number, pages, urls.updates_page))
     return PageOf("updates.html", frame(ctx, path, paged_title("Updates", number, pages),
-                                        feed=urls.FEED, current=urls.UPDATES), view)
+                                        feed=urls.FEED, current=urls.UPDATES,
+                                        edits=[("New update", urls.FORM_UPDATE)]), view)

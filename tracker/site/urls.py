@@ -63,6 +63,28 @@ def action_anchor(action_id: str) -> str:
     return f"action-{action_id}"
 
 
+def entry_anchor(date: str, nth: int, action_id: str = "") -> str:
+    """The fragment of a timeline entry on its area page: its date (ISO), and after it the
+    entry's number among those of the same date when it is not the first
+    ('entry-2025-10-14', 'entry-2025-10-14-2'); a sub-action's entries start with its id."""
+    own = f"entry-{date}" + (f"-{nth}" if nth > 1 else "")
+    return f"{action_id}-{own}" if action_id else own
+
+
+FORMS = "__tracker/forms/"
+"""Where the preview serves its forms (SPEC 8a); a build never writes them."""
+FORM_UPDATE = f"{FORMS}update/index.html"
+FORM_LETTER = f"{FORMS}letter/index.html"
+
+
+def form_record(record_id: str) -> str:
+    return f"{FORMS}record/{record_id}/index.html"
+
+
+def form_track(slug: str, point_id: str) -> str:
+    return f"{FORMS}track/{slug}/{point_id}/index.html"
+
+
 def of_ref(ref: Ref) -> str:
     """The output path (with #fragment) a reference points at, or its outside URL."""
     if ref.kind == "external":

@@ -82,6 +82,8 @@ class Frame:
     search_css: str = ""
     """Links to the search bundle, on the search page only."""
     search_js: str = ""
+    edits: tuple[Link, ...] = ()
+    """In the preview only: links to the forms that change what this page shows."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,8 @@ class EntryView:
     note: Html
     evidence: tuple[Evidence, ...]
     due: Date | None
+    anchor: str = ""
+    """Its fragment on the area page (`urls.entry_anchor`)."""
 
 
 @dataclass(frozen=True)
@@ -189,10 +193,12 @@ class Context:
     updates: dict[str, Update] = field(default_factory=dict)
     search_index: bool = True
     """Whether the site is published with its search index (the search page's script)."""
+    editing: bool = False
+    """Whether pages link to the preview's forms (never in a build)."""
 
 
 def frame(ctx: Context, path: str, title: str, *, feed: str = "", current: str = "",
-          search: bool = False) -> Frame:
+          search: bool = False, edits: Sequence[tuple[str, str]] = ()) -> Frame:
     link = Linker(path)
     config = ctx.site.config
     sections = [("Home", urls.HOME), ("Letters", urls.LETTERS), ("Updates", urls.UPDATES),
@@ -207,6 +213,7 @@ def frame(ctx: Context, path: str, title: str, *, feed: str = "", current: str =
         feed=link.to(feed) if feed else "",
         search_css=link.to(urls.SEARCH_CSS) if search else "",
         search_js=link.to(urls.SEARCH_JS) if search else "",
+        edits=tuple(Link(text, link.to(form)) for text, form in edits) if ctx.editing else (),
     )
 
 
@@ -214,12 +221,24 @@ def evidence(ref: Ref, link: Linker, base_url: str) -> Evidence:
     return Evidence(ref.label, link.to(urls.of_ref(ref)), urls.absolute_ref(base_url, ref))
 
 
-def entry_view(entry: Entry, link: Linker, base_url: str) -> EntryView:
+def entry_view(entry: Entry, link: Linker, base_url: str, anchor: str = "") -> EntryView:
     return EntryView(
         date_view(entry.date), tag(entry.status), link.html(entry.note),
         tuple(evidence(r, link, base_url) for r in entry.evidence),
-        date_view(entry.due) if entry.due else None,
+        date_view(entry.due) if entry.due else None, anchor,
     )
+
+
+def timeline_views(entries: Sequence[Entry], link: Linker, base_url: str,
+                   action_id: str = "") -> tuple[EntryView, ...]:
+    """A timeline (oldest first) as shown, newest first, each entry with its anchor."""
+    seen: dict[dt.date, int] = {}
+    shown = []
+    for entry in entries:
+        seen[entry.date] = seen.get(entry.date, 0) + 1
+        anchor = urls.entry_anchor(entry.date.isoformat(), seen[entry.date], action_id)
+        shown.append(entry_view(entry, link, base_url, anchor))
+    return tuple(reversed(shown))
 
 
 def update_item(update: Update, link: Linker) -> UpdateItem:
