@@ -16,7 +16,9 @@ from pathlib import Path
 from ..build import load_site
 from ..content.folder import CONTENT, LETTERS, RECORDS, SLUG_HINT, STATIC, UPDATES, is_slug, leads_out
 from ..content.model import Markup, Record, Site
+from ..content.sources import FileCache
 from ..errors import Problem
+from ..scale.memo import Memo
 from ..site import urls
 from ..site.views import Linker
 from .choices import find_point
@@ -51,10 +53,31 @@ class _Proposal:
     first_entry_line: int = 0
 
 
-def checked(root: Path, today: dt.date, form: Form, proposal: _Proposal) -> Form:
+@dataclass
+class Checks:
+    """Checking a form's file against the site at `root` as of `today`: the files read and
+    the letters parsed are kept between checks (`cache`, `memo`), so that on a site of a
+    thousand letters a second check reads again only what changed."""
+
+    root: Path
+    today: dt.date
+    cache: FileCache = field(default_factory=FileCache)
+    memo: Memo = field(default_factory=Memo)
+
+    def load(self, proposal: _Proposal | None) -> tuple[Site | None, list[Problem]]:
+        """The site as it would be with `proposal` written, and its problems (without one:
+        as it is, which makes the next check quick)."""
+        self.cache.only(None)
+        found = load_site(self.root, self.today, cache=self.cache, memo=self.memo,
+                          proposed={proposal.rel: proposal.text} if proposal else None)
+        self.memo.sweep()
+        return found
+
+
+def checked(checks: Checks, form: Form, proposal: _Proposal) -> Form:
     """`form`, with every error `tracker check` finds in the file it would write shown at the
     field its line came from (else above the form)."""
-    _, problems = load_site(root, today, proposed={proposal.rel: proposal.text})
+    _, problems = checks.load(proposal)
     errors: dict[str, str] = {}
     general: list[str] = []
     for problem in problems:
@@ -134,8 +157,9 @@ def _stale(form: Form, path: Path) -> Form:
 
 
 def submit_record_change(site: Site, root: Path, record: Record, today: dt.date, values: Values,
-                         preview: bool = False) -> Form:
+                         preview: bool = False, checks: Checks | None = None) -> Form:
     """Check, then (unless only a `preview` is asked for) append the entry the form describes."""
+    checks = checks or Checks(root, today)
     form = record_change(site, root, record, today, values)
     if values.get("version", [""])[0] != form.version:
         return _stale(form, root / record.path)
@@ -156,9 +180,9 @@ def submit_record_change(site: Site, root: Path, record: Record, today: dt.date,
     keys = {"date": "date", "status": "status", "note": "note", "evidence": "evidence",
             "url": "evidence", "title": "evidence", "ref": "evidence"}
     proposal = _Proposal(record.path, text, _lines_of_keys(text, start, keys), start)
-    form = checked(root, today, form, proposal)
+    form = checked(checks, form, proposal)
     if form.failed or preview:
-        return _previewed(root, today, form, proposal, "note", lambda s: _last_note(s, record.id))
+        return _previewed(checks, form, proposal, "note", lambda s: _last_note(s, record.id))
     date = form.field("date").value
     anchor = urls.entry_anchor(date, 1 + sum(e.date.isoformat() == date for e in record.timeline))
     return _write(root, form, record.path, text, f"{urls.area(record.id)}#{anchor}",
@@ -174,8 +198,9 @@ def _first_new_line(old: str, new: str) -> int:
 
 
 def submit_new_update(site: Site, root: Path, today: dt.date, values: Values,
-                      preview: bool = False) -> Form:
+                      preview: bool = False, checks: Checks | None = None) -> Form:
     """Check, then write a new update."""
+    checks = checks or Checks(root, today)
     form = new_update(site, today, values)
     title, date, text = (form.field(n).value for n in ("title", "date", "text"))
     about = [a for a in form.field("about").values if a]
@@ -197,15 +222,17 @@ def submit_new_update(site: Site, root: Path, today: dt.date, values: Values,
     if (root / rel).exists():
         return _with_errors(form, {"title": f"There is already an update called {rel}: give "
                                             "this one another title."})
-    form = checked(root, today, form, proposal)
+    form = checked(checks, form, proposal)
     if form.failed or preview:
-        return _previewed(root, today, form, proposal, "text",
+        return _previewed(checks, form, proposal, "text",
                           lambda s: next((u.body for u in s.updates if u.slug == slug), None))
     return _write(root, form, rel, source, urls.update(slug))
 
 
-def submit_track_point(site: Site, root: Path, today: dt.date, ref: str, values: Values) -> Form:
+def submit_track_point(site: Site, root: Path, today: dt.date, ref: str, values: Values,
+                       checks: Checks | None = None) -> Form:
     """Check, then write a new record tracking the point `ref`."""
+    checks = checks or Checks(root, today)
     form = track_point(site, ref, values)
     letter, _ = find_point(site, ref)
     record_id, title = form.field("id").value, form.field("title").value
@@ -224,18 +251,18 @@ def submit_track_point(site: Site, root: Path, today: dt.date, ref: str, values:
                        [entry_text(letter.date, first, "Named in the inspection letter.", [ref])],
                        statuses, owner=owners)
     keys = {"title": "title", "owner": "owner"}
-    form = checked(root, today, form, _Proposal(rel, text, _lines_of_keys(text, 1, keys)))
+    form = checked(checks, form, _Proposal(rel, text, _lines_of_keys(text, 1, keys)))
     if form.failed:
         return form
     return _write(root, form, rel, text, urls.area(record_id))
 
 
-def _previewed(root: Path, today: dt.date, form: Form, proposal: _Proposal, name: str,
+def _previewed(checks: Checks, form: Form, proposal: _Proposal, name: str,
                find: Callable[[Site], object]) -> Form:
     """`form` with its Markdown field shown as the site will show it, when the file checks."""
     if form.failed:
         return form
-    site, _ = load_site(root, today, proposed={proposal.rel: proposal.text})
+    site, _ = checks.load(proposal)
     text = find(site) if site else None
     html = Linker(form.page).html(text) if isinstance(text, Markup) else ""
     return replace(form, preview=html or "<p>(Nothing written yet.)</p>", previewed=name)
@@ -250,8 +277,9 @@ def _last_note(site: Site, record_id: str) -> object:
 
 
 def submit_add_letter(site: Site, root: Path, today: dt.date, values: Values,
-                      upload: Upload | None) -> Form:
+                      upload: Upload | None, checks: Checks | None = None) -> Form:
     """Check, then write the letter an uploaded PDF or text file holds, as `tracker import`."""
+    checks = checks or Checks(root, today)
     form = add_letter(values)
     slug, source = form.field("slug").value, form.field("source").value
     if upload is None or not upload[1]:
@@ -276,7 +304,7 @@ def submit_add_letter(site: Site, root: Path, today: dt.date, values: Values,
     if prepared.path.exists():
         return _with_errors(form, {"slug": f"There is already a letter {rel}: choose another "
                                            "file name."})
-    form = checked(root, today, form, _Proposal(rel, prepared.letter.text, {}))
+    form = checked(checks, form, _Proposal(rel, prepared.letter.text, {}))
     if form.failed:
         return form
     _inside_content(root, rel)

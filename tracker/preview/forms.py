@@ -6,6 +6,7 @@ at a time, and answered with the page that shows what changed once the preview h
 
 from __future__ import annotations
 
+import contextlib
 import email.parser
 import email.policy
 import hmac
@@ -74,6 +75,9 @@ class FormDesk:
         self.version = version
         self.lock = threading.Lock()
         """One submission at a time: two never check or write against each other."""
+        self.checks = saving.Checks(root, builder.today)
+        """What checking a form's file keeps between submissions (used under `lock`)."""
+        self.warmed = False
         self.written: set[str] = set()
         """Files written by a form, which a page may say were saved."""
 
@@ -91,6 +95,9 @@ class FormDesk:
             return Answer(HTTPStatus.SERVICE_UNAVAILABLE, _plain_page(
                 "The site has not built yet", "Fix the problems the preview shows, then come back."))
         made = self._form(built, route, {})
+        if made is not None and not self.warmed:
+            self.warmed = True  # while the form is filled in, the site is read for its check
+            threading.Thread(target=self._warm, name="tracker-forms", daemon=True).start()
         if made is None:
             return Answer(HTTPStatus.NOT_FOUND, _plain_page("No such form", "Go back and try again."))
         return Answer(HTTPStatus.OK, self._render(built, made, route))
@@ -143,6 +150,10 @@ class FormDesk:
 
     # Inside --------------------------------------------------------------------------------
 
+    def _warm(self) -> None:
+        with self.lock, contextlib.suppress(Exception):  # a failure here is the check's to say
+            self.checks.load(None)
+
     def _refusal(self, headers: Mapping[str, str]) -> str:
         """Why a submission is refused before it is read, if it is."""
         origin = headers.get("Origin") or ""
@@ -166,12 +177,13 @@ class FormDesk:
             if record is None:
                 return None
             if save or preview:
-                return saving.submit_record_change(site, root, record, today, values, preview)
+                return saving.submit_record_change(site, root, record, today, values, preview,
+                                                   self.checks)
             made = forms.record_change(site, root, record, today, values or None)
             return replace(made, version=_first(values, "version")) if values else made
         if parts == ["update"]:
             if save or preview:
-                return saving.submit_new_update(site, root, today, values, preview)
+                return saving.submit_new_update(site, root, today, values, preview, self.checks)
             return forms.new_update(site, today, values or None)
         if parts[0] == "track" and len(parts) == 3 and is_slug(parts[1]):
             ref = f"letter:{parts[1]}#{parts[2]}"
@@ -180,12 +192,12 @@ class FormDesk:
             except KeyError:
                 return None
             if save:
-                return saving.submit_track_point(site, root, today, ref, values)
+                return saving.submit_track_point(site, root, today, ref, values, self.checks)
             return forms.track_point(site, ref, values or None)
         if parts == ["letter"]:
             if save:
                 return saving.submit_add_letter(site, root, today, values,
-                                                (uploads or {}).get("file"))
+                                                (uploads or {}).get("file"), self.checks)
             return forms.add_letter(values or None)
         return None
 
