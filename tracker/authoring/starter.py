@@ -290,9 +290,10 @@ def next_steps(folder: str) -> str:
     return (
         "\nNext steps: preview it with\n"
         f"  cd {shlex.quote(folder)} && tracker serve\n"
-        "then open http://127.0.0.1:8000/ in a web browser. 'tracker check' says that the "
-        "sample letter's second point is not tracked yet. To try adding a record for it, type "
-        "this in another terminal, in the same folder:\n"
+        "then open http://127.0.0.1:8000/ in a web browser (staff can double-click 'Open the "
+        "preview' in the folder instead). 'tracker check' says that the sample letter's second "
+        "point is not tracked yet: press 'Track this point' beside it on the letter's page, or "
+        "type this in another terminal, in the same folder:\n"
         "  tracker new record sample-children-views --tracks letter:sample-letter#I2\n"
         "Then replace the samples with your own letters, records and updates.\n"
         "To publish it with GitHub Pages, put the folder in a GitHub repository and follow the "
