@@ -91,7 +91,7 @@ def test_record_a_change_appends_the_entry_as_a_person_would(browser: Any, site:
                     "static:docs/plan.pdf", "letter:council-2023"):
             assert ref in offered
         page.get_by_label("Status").select_option(label="In progress")
-        page.get_by_label("Date").fill("2024-01-05")
+        page.get_by_label("Date", exact=True).fill("2024-01-05")
         page.get_by_label("What happened").fill("Met the **board**; minutes below.")
         page.get_by_label("Evidence 1", exact=True).fill("letter:herts-2023#p1")
         page.get_by_label("Evidence 2", exact=True).fill("https://example.com/minutes")
@@ -141,6 +141,11 @@ def test_a_change_check_would_refuse_is_shown_at_its_field(browser: Any, site: P
         expect(page.get_by_label("Status")).to_have_attribute("aria-invalid", "true")
         expect(page.locator("#field-evidence-error")).to_have_count(0)
         assert (site / RECORD).read_text(encoding="utf-8") == COMMENTED_RECORD
+        page.get_by_role("button", name="Add another piece of evidence").click()
+        expect(page.get_by_label("Evidence 1", exact=True)).to_have_value("update:2023-12-21-governance")
+        expect(page.get_by_label("Evidence 4", exact=True)).to_have_value("")
+        expect(page.get_by_role("alert")).to_have_count(0)  # more boxes: nothing checked, nothing saved
+        assert (site / RECORD).read_text(encoding="utf-8") == COMMENTED_RECORD
 
 
 def test_a_form_opened_before_the_file_changed_is_refused(browser: Any, site: Path) -> None:
@@ -172,7 +177,7 @@ def test_new_update(browser: Any, site: Path) -> None:
         page.get_by_role("link", name="New update").click()
         no_axe_violations(page)
         page.get_by_label("Title").fill("Coffee morning: what parents said")
-        page.get_by_label("Date").fill("2024-01-02")
+        page.get_by_label("Date", exact=True).fill("2024-01-02")
         page.get_by_label("Strengthen partnership governance").check()
         page.get_by_label("Text").fill("Twelve parents came.\n\nSee [the point](letter:herts-2023#P2).")
         page.get_by_role("button", name="Preview the text").click()
@@ -326,7 +331,8 @@ def test_a_form_works_at_320_px_with_the_keyboard_alone(browser: Any, site: Path
             if order[-1] == "Save the change":
                 break
         fields = list(dict.fromkeys(name for name in order if name.startswith("field-")))  # a date: 3 stops
-        assert fields[:4] == ["field-status", "field-date", "field-note", "field-evidence-1"]
+        assert fields[:6] == ["field-part", "field-status", "field-date", "field-due", "field-note",
+                              "field-evidence-1"]
         assert order[-1] == "Save the change"
         page.focus("#field-note")
         page.keyboard.type("Typed with the keyboard.")
@@ -335,3 +341,30 @@ def test_a_form_works_at_320_px_with_the_keyboard_alone(browser: Any, site: Path
         page.keyboard.press("Enter")  # Enter in a text box sends the form: its first button saves
         expect(page).to_have_url(re.compile(r"/areas/governance/\?saved="))
         assert "Typed with the keyboard." in (site / RECORD).read_text(encoding="utf-8")
+
+
+def test_a_sub_actions_deadline_moves_with_its_reason(browser: Any, site: Path) -> None:
+    from playwright.sync_api import expect
+
+    with running(site) as preview, opened(browser) as page:
+        page.goto(preview.url + "__tracker/forms/record/governance/")
+        page.get_by_label("Part of the work").select_option(label="Sub-action: New terms of reference")
+        page.get_by_label("Status").select_option(label="In progress")
+        page.get_by_label("Date", exact=True).fill("2024-01-05")
+        page.get_by_label("New due date").fill("2024-03-31")
+        page.get_by_label("Evidence 1", exact=True).fill("letter:herts-2023#P2")
+        page.get_by_role("button", name="Save the change").click()
+        expect(page.locator("#field-due-error")).to_contain_text(
+            "A new due date needs a 'note' saying why it moved")
+        expect(page.locator("#problems")).to_be_focused()  # the summary is read out first
+        assert (site / RECORD).read_text(encoding="utf-8") == COMMENTED_RECORD
+        page.get_by_label("What happened").fill("The board meets in March.")
+        page.get_by_role("button", name="Save the change").click()
+        expect(page).to_have_url(re.compile(r"/areas/governance/\?saved=.*#terms-entry-2024-01-05$"))
+        assert (site / RECORD).read_text(encoding="utf-8") == COMMENTED_RECORD + (
+            "      - date: 2024-01-05\n"
+            "        status: in-progress\n"
+            "        due: 2024-03-31\n"
+            "        note: The board meets in March.\n"
+            "        evidence: [letter:herts-2023#P2]\n")
+        expect(page.locator("#terms-entry-2024-01-05")).to_contain_text("Deadline moved to 31 March 2024")

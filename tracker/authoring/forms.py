@@ -157,16 +157,25 @@ def record_change(site: Site, root: Path, record: Record, today: dt.date,
     titles = [t.strip() for t in values.get("evidence_title", ())]
     filled = [(r, titles[i] if i < len(titles) else "") for i, r in enumerate(refs) if r or
               (i < len(titles) and titles[i])]
-    rows = filled + [("", "")] * max(EVIDENCE_ROWS - len(filled), 1)
+    rows = filled + [("", "")] * (max(EVIDENCE_ROWS - len(filled), 1) + (_one(values, "action") == "more"))
+    parts = (Field("part", "Part of the work", "select", _one(values, "part"),
+                   choices=(Choice("", "The whole area"),
+                            *(Choice(a.id, f"Sub-action: {a.title}") for a in record.actions)),
+                   required=True, hint="The area as a whole, or one of its sub-actions."),
+             Field("due", "New due date", "date", _one(values, "due"),
+                   hint="Only when a sub-action's deadline moves; say why under What happened."),
+             ) if record.actions else ()
     return Form(
         "record", urls.form_record(record.id), f"Record a change: {record.title}",
         "Add what has happened to this area's timeline. The newest entry gives its status.",
         (
+            *parts[:1],
             Field("status", "Status", "select", _one(values, "status", record.status.id),
                   choices=status_choices(site), required=True,
                   hint="Inspectors' verdicts must cite the letter that gives them."),
             Field("date", "Date", "date", _one(values, "date", today.isoformat()), required=True,
                   hint="The day it happened, for example 2025-10-14."),
+            *parts[1:],
             Field("note", "What happened", "textarea", _one(values, "note"),
                   hint="A sentence or two. Markdown works: **bold**, [a link](https://…)."),
             Field("evidence", "Evidence", "evidence", values=tuple(r for r, _ in rows),

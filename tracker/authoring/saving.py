@@ -171,22 +171,35 @@ def submit_record_change(site: Site, root: Path, record: Record, today: dt.date,
         elif ref:
             evidence.append(ref)
     status, note = form.field("status").value, form.field("note").value
+    part = _one_of(form, "part")
+    action = next((a for a in record.actions if a.id == part), None)
+    if part and action is None:
+        return _with_errors(form, {"part": "Choose the area or one of its sub-actions."})
     old = (root / record.path).read_text(encoding="utf-8")
+    made = entry(form_date(form.field("date").value), status, note, evidence,
+                 form_date(_one_of(form, "due")) if _one_of(form, "due") else "")
     try:
-        text = with_entry(old, entry(form_date(form.field("date").value), status, note, evidence))  # type: ignore[arg-type]
+        text = with_entry(old, made, action.id if action else None)
     except EditError as exc:
         return _with_errors(form, {}, [f"{record.path}: {exc}. Add the entry in the file itself."])
     start = _first_new_line(old, text)
-    keys = {"date": "date", "status": "status", "note": "note", "evidence": "evidence",
+    keys = {"date": "date", "status": "status", "due": "due", "note": "note", "evidence": "evidence",
             "url": "evidence", "title": "evidence", "ref": "evidence"}
     proposal = _Proposal(record.path, text, _lines_of_keys(text, start, keys), start)
     form = checked(checks, form, proposal)
     if form.failed or preview:
-        return _previewed(checks, form, proposal, "note", lambda s: _last_note(s, record.id))
+        return _previewed(checks, form, proposal, "note", lambda s: _new_note(s, record.id, start))
     date = form.field("date").value
-    anchor = urls.entry_anchor(date, 1 + sum(e.date.isoformat() == date for e in record.timeline))
+    timeline = action.timeline if action else record.timeline
+    anchor = urls.entry_anchor(date, 1 + sum(e.date.isoformat() == date for e in timeline),
+                               action.id if action else "")
     return _write(root, form, record.path, text, f"{urls.area(record.id)}#{anchor}",
                   replacing=form.version)
+
+
+def _one_of(form: Form, name: str) -> str:
+    """A field's value, '' when the form has no such field."""
+    return next((f.value for f in form.fields if f.name == name), "")
 
 
 def _first_new_line(old: str, new: str) -> int:
@@ -268,12 +281,11 @@ def _previewed(checks: Checks, form: Form, proposal: _Proposal, name: str,
     return replace(form, preview=html or "<p>(Nothing written yet.)</p>", previewed=name)
 
 
-def _last_note(site: Site, record_id: str) -> object:
+def _new_note(site: Site, record_id: str, line: int) -> object:
+    """The note of the entry that starts at `line` of the record (the one the form adds)."""
     record = next((r for r in site.records if r.id == record_id), None)
-    if record is None:
-        return None
-    newest = max(record.timeline, key=lambda e: e.line)
-    return newest.note
+    entries = [*record.timeline, *(e for a in record.actions for e in a.timeline)] if record else []
+    return next((e.note for e in entries if e.line == line), None)
 
 
 def submit_add_letter(site: Site, root: Path, today: dt.date, values: Values,

@@ -26,13 +26,16 @@ class EditError(Exception):
 Evidence = str | Mapping[str, str]
 
 
-def entry(date: dt.date, status: str, note: str, evidence: Sequence[Evidence]) -> CommentedMap:
-    """A timeline entry as staff write one: date, status, note, then evidence, a list of
-    references on one line (`[letter:x#P1, update:y]`), or one item a line when an item has a
-    title."""
+def entry(date: dt.date | str, status: str, note: str, evidence: Sequence[Evidence],
+          due: dt.date | str = "") -> CommentedMap:
+    """A timeline entry as staff write one: date, status, a sub-action's new due date, note,
+    then evidence, a list of references on one line (`[letter:x#P1, update:y]`), or one item a
+    line when an item has a title."""
     made = CommentedMap()
     made["date"] = date
     made["status"] = status
+    if due:
+        made["due"] = due
     if note.strip():
         text = note.strip().replace("\r\n", "\n")
         made["note"] = LiteralScalarString(text + "\n") if "\n" in text else text
