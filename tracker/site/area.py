@@ -23,6 +23,7 @@ from .views import (
     entry_view,
     frame,
     point_label,
+    standing,
     tag,
     timeline_views,
     update_item,
@@ -103,6 +104,8 @@ def area_page(ctx: Context, record: Record) -> PageOf[AreaView]:
         actions=tuple(action_view(ctx, a, link) for a in record.actions), related=related,
         feed=link.to(urls.area_feed(record.id)),
     )
+    summary = f"{record.title}: {standing(record.status, record.last_change)}."
     return PageOf("area.html", frame(ctx, path, record.title, feed=urls.area_feed(record.id),
+                                     summary=summary, kind="article",
                                      edits=[("Record a change", urls.form_record(record.id))]),
                   view)

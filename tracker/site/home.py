@@ -18,8 +18,10 @@ from .views import (
     PageOf,
     Tag,
     UpdateItem,
+    counted,
     date_view,
     frame,
+    in_a_sentence,
     tag,
     update_item,
 )
@@ -79,5 +81,8 @@ def home_page(ctx: Context) -> PageOf[HomeView]:
         latest=tuple(update_item(u, link) for u in ctx.site.updates[:LATEST_UPDATES]),
         updates=link.to(urls.UPDATES), feed=link.to(urls.FEED),
     )
+    standings = ", ".join(f"{n} {in_a_sentence(t.label)}" for t, n in counts)
+    summary = " ".join(filter(None, (ctx.site.config.description, (
+        f"{counted(len(records), 'area')} tracked: {standings}." if records else ""))))
     return PageOf("home.html", frame(ctx, urls.HOME, ctx.site.config.title, feed=urls.FEED,
-                                     current=urls.HOME), view)
+                                     current=urls.HOME, summary=summary), view)

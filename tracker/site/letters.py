@@ -16,7 +16,20 @@ from markupsafe import Markup as Html
 from ..content.model import Letter
 from ..scale.lazy import Lazy
 from . import urls
-from .views import Context, Date, Link, Linker, PageOf, Tag, date_range, date_view, frame, point_label, tag
+from .views import (
+    Context,
+    Date,
+    Link,
+    Linker,
+    PageOf,
+    Tag,
+    counted,
+    date_range,
+    date_view,
+    frame,
+    point_label,
+    tag,
+)
 
 OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 CROWN = ("ofsted", "cqc", "hmi", "estyn")
@@ -117,7 +130,25 @@ def letter_page(ctx: Context, letter: Letter) -> PageOf[LetterView]:
         crown=any(i.lower() in CROWN for i in letter.inspectorate), licence=OGL,
         points=tuple(points), body=body,
     )
-    return PageOf("letter.html", frame(ctx, path, letter.title, current=urls.LETTERS), view)
+    return PageOf("letter.html", frame(ctx, path, letter.title, current=urls.LETTERS,
+                                       summary=letter_summary(ctx, letter), kind="article"), view)
+
+
+def letter_summary(ctx: Context, letter: Letter) -> str:
+    """'Hertfordshire County Council: Ofsted and CQC full inspection letter, 14 July 2023. 2 areas
+    for priority action and 5 areas for improvement, 2 of them tracked.'"""
+    kinds = {k.id: k.label for k in ctx.site.config.points}
+    counts: dict[str, int] = {}
+    for point in letter.points:
+        counts[point.kind] = counts.get(point.kind, 0) + 1
+    named = [counted(n, kinds.get(kind, kind)) for kind, n in counts.items()]
+    if not named:
+        return f"{letter.named}."
+    tracked = sum((letter.slug, p.id) in ctx.site.tracked_points for p in letter.points)
+    listed = " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
+    if len(letter.points) == 1:
+        return f"{letter.named}. {listed}: {'tracked' if tracked else 'not tracked yet'}."
+    return f"{letter.named}. {listed}, {tracked} of them tracked."
 
 
 def letters_page(ctx: Context) -> PageOf[Sequence[LetterItem]]:

@@ -90,7 +90,8 @@ def update_page(ctx: Context, update: Update) -> PageOf[UpdateView]:
     about = tuple(Link(ctx.records[i].title, link.to(urls.area(i))) for i in update.about)
     view = UpdateView(update.title, date_view(update.date), update.author, link.html(update.body),
                       poll_view(update.poll) if update.poll else None, about)
-    return PageOf("update.html", frame(ctx, path, update.title, current=urls.UPDATES), view)
+    return PageOf("update.html", frame(ctx, path, update.title, current=urls.UPDATES,
+                                       summary=update.summary, kind="article"), view)
 
 
 def update_chunks(site: Site) -> list[tuple[Update, ...]]:

@@ -84,6 +84,12 @@ class Frame:
     search_js: str = ""
     edits: tuple[Link, ...] = ()
     """In the preview only: links to the forms that change what this page shows."""
+    summary: str = ""
+    """What this page is and where it stands, in a sentence: for search results and the card
+    a shared link shows (the site's description when the page has nothing of its own)."""
+    kind: str = "website"
+    """Its Open Graph type: 'article' for a letter, an area or an update."""
+    locale: str = "en_GB"
 
 
 @dataclass(frozen=True)
@@ -198,7 +204,8 @@ class Context:
 
 
 def frame(ctx: Context, path: str, title: str, *, feed: str = "", current: str = "",
-          search: bool = False, edits: Sequence[tuple[str, str]] = ()) -> Frame:
+          search: bool = False, edits: Sequence[tuple[str, str]] = (), summary: str = "",
+          kind: str = "website") -> Frame:
     link = Linker(path)
     config = ctx.site.config
     sections = [("Home", urls.HOME), ("Letters", urls.LETTERS), ("Updates", urls.UPDATES),
@@ -214,7 +221,26 @@ def frame(ctx: Context, path: str, title: str, *, feed: str = "", current: str =
         search_css=link.to(urls.SEARCH_CSS) if search else "",
         search_js=link.to(urls.SEARCH_JS) if search else "",
         edits=tuple(Link(text, link.to(form)) for text, form in edits) if ctx.editing else (),
+        summary=summary or config.description, kind=kind,
+        locale=config.language.replace("-", "_"),
     )
+
+
+def in_a_sentence(label: str) -> str:
+    """A status's label inside a sentence: 'in progress', but 'SEND board' as it is."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
+def counted(count: int, label: str) -> str:
+    """'1 area for improvement', '5 areas for improvement'."""
+    first, _, rest = in_a_sentence(label).partition(" ")
+    word = first if count == 1 or first.endswith("s") else first + "s"
+    return " ".join(filter(None, (str(count), word, rest)))
+
+
+def standing(status: Status, since: dt.date) -> str:
+    """'in progress since 15 March 2022'."""
+    return f"{in_a_sentence(status.label)} since {long_date(since)}"
 
 
 def evidence(ref: Ref, link: Linker, base_url: str) -> Evidence:
