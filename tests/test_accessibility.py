@@ -52,6 +52,7 @@ PAGES = {
     "updates": "updates/",
     "update-poll": "updates/2023-10-01-poll/",
     "timeline": "timeline/",
+    "summary": "summary/",
     "search": "search/",
     "page": "about/",
     "404": "no/such/page/",

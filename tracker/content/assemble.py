@@ -29,7 +29,8 @@ from .sources import RawSite
 from .texts import resolve_links
 
 RESERVED_SLUGS = frozenset({
-    "areas", "letters", "updates", "timeline", "search", "data", "assets", "pagefind",
+    "areas", "letters", "updates", "timeline", "summary", "glossary", "search", "data", "assets",
+    "pagefind", "__tracker",
     "feed.xml", "sitemap.xml", "404.html", "index.html",
 })
 

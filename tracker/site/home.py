@@ -54,6 +54,8 @@ class HomeView:
     latest: tuple[UpdateItem, ...]
     updates: str
     feed: str
+    summary: str
+    """The page to print for a meeting."""
 
 
 def record_row(ctx: Context, record: Record, link: Linker) -> RecordRow:
@@ -79,7 +81,7 @@ def home_page(ctx: Context) -> PageOf[HomeView]:
         stale=sum(is_stale(r, ctx.site, ctx.today) for r in records),
         groups=Lazy([letter for letter in ctx.site.letters if letter.slug in by_letter], group),
         latest=tuple(update_item(u, link) for u in ctx.site.updates[:LATEST_UPDATES]),
-        updates=link.to(urls.UPDATES), feed=link.to(urls.FEED),
+        updates=link.to(urls.UPDATES), feed=link.to(urls.FEED), summary=link.to(urls.SUMMARY),
     )
     standings = ", ".join(f"{n} {in_a_sentence(t.label)}" for t, n in counts)
     summary = " ".join(filter(None, (ctx.site.config.description, (

@@ -21,6 +21,7 @@ from .home import LATEST_UPDATES, home_page
 from .letters import letter_page, letters_page
 from .lists import not_found_page, plain_page, search_page
 from .relations import Relations, by_news, relate
+from .summary import summary_page
 from .timeline import Event, timeline_chunks, timeline_page
 from .updates import update_chunks, update_page, updates_page
 from .views import Context, Page
@@ -151,6 +152,9 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo = NO_MEMO,
                 partial(letters_page, ctx))], whole_site=True),
         PageGroup(("search", titles), lambda: frame, lambda: [
             one(("search", titles), lambda: frame, partial(search_page, ctx))], whole_site=True),
+        PageGroup("summary", lambda: (*frame, *site.letters, *site.records), lambda: [
+            one("summary", lambda: (*frame, *site.letters, *site.records),
+                partial(summary_page, ctx))], whole_site=True),
         # Each page of the timeline reads a hundred steps of records from all over the site:
         # a round of them in a helper copies most records' memory, 270 MB at 100,000 letters.
         # Below national scale that is not worth the timeline's share of parallelism.
