@@ -220,8 +220,8 @@ def test_no_axe_violations_on_a_desktop_or_a_phone(tabs: Tabs, name: str) -> Non
 
 CUT_TEXT = """() => {
   // Every piece of visible text, with the box it is drawn in: off the page, or clipped by an
-  // ancestor that hides its overflow, is text cut off. A data table may scroll by itself
-  // (WCAG 1.4.10 exempts two-dimensional tables); nothing else may.
+  // ancestor that hides its overflow, is text cut off. A data table may scroll by itself, or in
+  // a labelled region of its own (WCAG 1.4.10 exempts two-dimensional tables); nothing else may.
   const hidden = e => e.closest('.visually-hidden, .skip-link, [hidden]');
   const width = document.documentElement.clientWidth, cut = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -235,7 +235,9 @@ CUT_TEXT = """() => {
       let clip = '';
       for (let e = parent; e && e !== document.body && clip !== 'TABLE'; e = e.parentElement) {
         const s = getComputedStyle(e), r = e.getBoundingClientRect();
-        if (e.tagName === 'TABLE' && s.overflowX === 'auto') clip = 'TABLE';
+        const table = e.tagName === 'TABLE' ||
+          (e.getAttribute('role') === 'region' && e.querySelector(':scope > table'));
+        if (table && s.overflowX === 'auto') clip = 'TABLE';  // its own scroll box, focusable
         else if (s.overflowX !== 'visible' && (box.left < r.left - 1 || box.right > r.right + 1))
           clip = e.tagName;
       }

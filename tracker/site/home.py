@@ -10,6 +10,7 @@ from ..content.checks import is_stale
 from ..content.model import Letter, Record
 from ..scale.lazy import Lazy
 from . import urls
+from .charts import HistoryChart, StatusChart, history_chart, status_chart
 from .views import (
     Context,
     Date,
@@ -56,6 +57,9 @@ class HomeView:
     feed: str
     summary: str
     """The page to print for a meeting."""
+    points: StatusChart | None = None
+    """Every letter's points by the status of the area that tracks them."""
+    history: HistoryChart | None = None
 
 
 def record_row(ctx: Context, record: Record, link: Linker) -> RecordRow:
@@ -82,6 +86,8 @@ def home_page(ctx: Context) -> PageOf[HomeView]:
         groups=Lazy([letter for letter in ctx.site.letters if letter.slug in by_letter], group),
         latest=tuple(update_item(u, link) for u in ctx.site.updates[:LATEST_UPDATES]),
         updates=link.to(urls.UPDATES), feed=link.to(urls.FEED), summary=link.to(urls.SUMMARY),
+        points=status_chart(ctx.site, ctx.site.letters, "all"),
+        history=history_chart(ctx.site, ctx.site.letters, ctx.today, "all"),
     )
     standings = ", ".join(f"{n} {in_a_sentence(t.label)}" for t, n in counts)
     summary = " ".join(filter(None, (ctx.site.config.description, (

@@ -16,6 +16,7 @@ from markupsafe import Markup as Html
 from ..content.model import Letter
 from ..scale.lazy import Lazy
 from . import urls
+from .charts import HistoryChart, StatusChart, history_chart, status_chart
 from .views import (
     Context,
     Date,
@@ -90,6 +91,9 @@ class LetterView:
     licence: str
     points: tuple[LetterPoint, ...]
     body: tuple[BodyPart, ...]
+    standing: StatusChart | None = None
+    """Its points by the status of the area that tracks them."""
+    history: HistoryChart | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,8 @@ def letter_page(ctx: Context, letter: Letter) -> PageOf[LetterView]:
         visited=date_range(letter.visit_dates), outcome=letter.outcome, source=letter.source,
         crown=any(i.lower() in CROWN for i in letter.inspectorate), licence=OGL,
         points=tuple(points), body=body,
+        standing=status_chart(ctx.site, [letter], "letter"),
+        history=history_chart(ctx.site, [letter], ctx.today, "letter"),
     )
     return PageOf("letter.html", frame(ctx, path, letter.title, current=urls.LETTERS,
                                        summary=letter_summary(ctx, letter), kind="article"), view)

@@ -3,13 +3,13 @@ pages (updates.html)."""
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 
 from markupsafe import Markup as Html
 
 from ..content.model import Poll, Site, Update
 from . import urls
+from .charts import Bar, bars
 from .views import (
     Context,
     Date,
@@ -27,22 +27,6 @@ from .views import (
 )
 
 UPDATES_PER_PAGE = 10
-CHART_LINE_CHARS = 28
-"""The longest line of words in a poll chart: fits 320 px at the body's text size."""
-
-
-@dataclass(frozen=True)
-class Bar:
-    """One answer of a poll and its bar in the chart (lengths in em, so text zoom scales it)."""
-
-    label: str
-    count: int
-    percent: str
-    width: float
-    """The bar's length, in per cent of the chart's width."""
-    lines: tuple[tuple[str, float], ...]
-    """The words above the bar, wrapped to fit a phone, each with its baseline."""
-    y: float
 
 
 @dataclass(frozen=True)
@@ -70,18 +54,9 @@ class UpdatesView:
 
 
 def poll_view(poll: Poll) -> PollView:
-    """The chart draws each answer's words (wrapped) above its bar: 1.25 em a line of words,
-    then a bar 1.25 em thick, then 0.75 em of space."""
     total = poll.responses or sum(r.count for r in poll.results) or 1
-    bars, top = [], 0.0
-    for r in poll.results:
-        percent = f"{100 * r.count / total:.0f}%"
-        words = textwrap.wrap(f"{r.label}: {r.count} ({percent})", CHART_LINE_CHARS) or [""]
-        lines = tuple((text, top + 1.25 * i + 1) for i, text in enumerate(words))
-        top += 1.25 * len(words)
-        bars.append(Bar(r.label, r.count, percent, round(100 * r.count / total, 1), lines, top))
-        top += 2
-    return PollView(poll.question, poll.responses, tuple(bars), max(top - 0.75, 1))
+    drawn, height = bars([(r.label, r.count, "") for r in poll.results], total)
+    return PollView(poll.question, poll.responses, drawn, height)
 
 
 def update_page(ctx: Context, update: Update) -> PageOf[UpdateView]:
