@@ -53,6 +53,7 @@ PAGES = {
     "update-poll": "updates/2023-10-01-poll/",
     "timeline": "timeline/",
     "summary": "summary/",
+    "glossary": "glossary/",
     "search": "search/",
     "page": "about/",
     "404": "no/such/page/",

@@ -13,7 +13,7 @@ UPDATE = "content/updates/2023-10-01-halfway.md"
 LETTER = "content/letters/herts-2024.md"
 """A second letter, cited by nothing, so that its mistakes stand alone."""
 SITE_KEYS = ("title, description, base_url, language, owner, notice, theme, stale_after_days, "
-             "require_evidence, statuses, points")
+             "require_evidence, statuses, points, glossary")
 DATE_HINT = "    hint: write dates as YYYY-MM-DD, for example 2025-10-14"
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from ..errors import Problem, did_you_mean
 from .fields import Fields
 from .folder import CONFIG
+from .glossary import site_glossary
 from .model import TONES, PointKind, SiteConfig, Status, Tone, is_tone
 from .safeyaml import Pos, Unread, YMap
 
@@ -49,7 +50,7 @@ DEFAULT_POINTS = (
 )
 
 SITE_KEYS = ("title", "description", "base_url", "language", "owner", "notice", "theme",
-             "stale_after_days", "require_evidence", "statuses", "points")
+             "stale_after_days", "require_evidence", "statuses", "points", "glossary")
 STATUS_KEYS = ("id", "label", "tone", "done", "verdict")
 POINT_KEYS = ("label", "prefix", "phrases")
 DEFAULT_BASE_URL = "http://localhost:8000/"
@@ -177,4 +178,5 @@ def site_config(data: YMap, problems: list[Problem], themes: tuple[str, ...]) ->
         require_evidence=fields.flag("require_evidence") is not False,
         statuses=_statuses(fields),
         points=_points(fields),
+        glossary=site_glossary(fields),
     )

@@ -124,3 +124,10 @@ def usable_name(name: str) -> bool:
     return forbidden_at(name, name=True) is None and name not in ("", ".", "..") \
         and "/" not in name \
         and not (os.sep != "/" and (os.sep in name or ":" in name))
+
+
+def default_theme() -> Path:
+    """The default theme: packaged beside the code, or at the top of a source checkout."""
+    package = Path(__file__).resolve().parents[1]  # tracker/
+    packaged = package / "themes" / "default"
+    return packaged if packaged.is_dir() else package.parent / "themes" / "default"

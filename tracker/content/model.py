@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Generic, Literal, TypeAlias, TypeGuard, get_args
 
+from .glossary import Term as Term
 from .rendered import LETTER_KINDS as LETTER_KINDS
 from .rendered import Body as Body
 from .rendered import Markup as Markup
@@ -32,7 +33,6 @@ TONES: tuple[Tone, ...] = get_args(Tone)
 
 
 def is_tone(text: str) -> TypeGuard[Tone]:
-    """Whether `text` names a tone."""
     return text in TONES
 
 
@@ -87,6 +87,7 @@ class SiteConfig:
     require_evidence: bool
     statuses: tuple[Status, ...]
     points: tuple[PointKind, ...]
+    glossary: tuple[Term, ...] = ()
 
     @cached_property
     def status_by_id(self) -> dict[str, Status]:
@@ -341,8 +342,7 @@ class Action:
     @property
     def current_due(self) -> dt.date | None:
         """The deadline after every move."""
-        moves = self.moves
-        return moves[-1].due if moves else self.due
+        return moves[-1].due if (moves := self.moves) else self.due
 
 
 @dataclass(frozen=True, slots=True)

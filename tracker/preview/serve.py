@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from ..content.folder import CONFIG, STATIC, THEMES
+from ..content.folder import CONFIG, STATIC, THEMES, default_theme
 from ..errors import Problem
-from ..site.theme import default_theme
 from . import overlay
 from .forms import FormDesk
 from .handler import bind, own_url

@@ -22,6 +22,7 @@ from .views import (
     date_view,
     entry_view,
     frame,
+    page_linker,
     point_label,
     standing,
     tag,
@@ -84,7 +85,7 @@ def action_view(ctx: Context, action: Action, link: Linker) -> ActionView:
 
 def area_page(ctx: Context, record: Record) -> PageOf[AreaView]:
     path = urls.area(record.id)
-    link = Linker(path)
+    link = page_linker(ctx, path)
     points = []
     for ref in record.tracks:
         letter = ctx.site.letter_by_slug[ref.target]

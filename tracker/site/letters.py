@@ -28,6 +28,7 @@ from .views import (
     date_range,
     date_view,
     frame,
+    page_linker,
     point_label,
     tag,
 )
@@ -108,7 +109,7 @@ class LetterItem:
 
 def letter_page(ctx: Context, letter: Letter) -> PageOf[LetterView]:
     path = urls.letter(letter.slug)
-    link = Linker(path)
+    link = page_linker(ctx, path)
     points: list[LetterPoint] = []
     before: dict[str, LetterPoint] = {}
     after: dict[str, CitedIn] = {}

@@ -12,7 +12,7 @@ from markupsafe import Markup as Html
 from ..content.model import Page as PlainPage
 from ..scale.lazy import Lazy
 from . import urls
-from .views import Context, Link, Linker, PageOf, frame
+from .views import Context, Link, Linker, PageOf, frame, page_linker
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,11 @@ def not_found_page(ctx: Context) -> PageOf[ListView]:
     nav = tuple((Link(link.text, urls.rooted(base, link.href)), False)
                 for link, _ in page_frame.nav)
     return PageOf("404.html", replace(page_frame, nav=nav, home=urls.rooted(base, urls.HOME),
-                                      stylesheet=urls.rooted(base, urls.STYLESHEET)), view)
+                                      stylesheet=urls.rooted(base, urls.STYLESHEET),
+                                      glossary=urls.rooted(base, urls.GLOSSARY)), view)
 
 
 def plain_page(ctx: Context, item: PlainPage) -> PageOf[ListView]:
     path = urls.page(item.slug)
-    view = ListView(Linker(path).html(item.body))
+    view = ListView(page_linker(ctx, path).html(item.body))
     return PageOf("page.html", frame(ctx, path, item.title, current=path), view)

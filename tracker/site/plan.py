@@ -17,6 +17,7 @@ from ..scale import spool
 from ..scale.lazy import Chained, Lazy
 from ..scale.memo import NO_MEMO, Memo
 from .area import area_page
+from .glossary import Glossary, glossary_page
 from .home import LATEST_UPDATES, home_page
 from .letters import letter_page, letters_page
 from .lists import not_found_page, plain_page, search_page
@@ -90,7 +91,8 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo = NO_MEMO,
     plain pages)."""
     relations = relations or relate(site)
     ctx = Context(site, relations, today, base_url, {r.id: r for r in site.records},
-                  {u.slug: u for u in site.updates}, search_index, editing)
+                  {u.slug: u for u in site.updates}, search_index, editing,
+                  Glossary(site.config.glossary))
     frame = (site.config, *site.pages)
     related = relations.related_updates
     quiet, busy = by_news(site.records, relations)
@@ -175,6 +177,8 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo = NO_MEMO,
         PageGroup("plain pages", lambda: frame, lambda: [
             one(("plain", x.slug), partial(tuple, (x, *frame)), partial(plain_page, ctx, x))
             for x in site.pages]),
+        PageGroup("glossary", lambda: frame, lambda: [
+            one("glossary", lambda: frame, partial(glossary_page, ctx))]),
         PageGroup("404", lambda: frame, lambda: [
             one("404", lambda: frame, partial(not_found_page, ctx))]),
     ]

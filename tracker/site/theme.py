@@ -6,18 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..content.folder import THEMES, leads_out
+from ..content.folder import THEMES, default_theme, leads_out
 from ..content.sources import walk_files
 from ..errors import Problem
 
 THEME_STATIC_PREFIX = "assets/"
-
-
-def default_theme() -> Path:
-    """The default theme: packaged beside the code, or at the top of a source checkout."""
-    package = Path(__file__).resolve().parents[1]  # tracker/
-    packaged = package / "themes" / "default"
-    return packaged if packaged.is_dir() else package.parent / "themes" / "default"
 
 
 def theme_dirs(site_root: Path, theme: str) -> list[tuple[Path, Path]]:

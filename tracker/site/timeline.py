@@ -12,12 +12,12 @@ from .views import (
     Context,
     EntryView,
     Link,
-    Linker,
     PageOf,
     Pager,
     chunks,
     entry_view,
     frame,
+    page_linker,
     paged_title,
     pager,
 )
@@ -58,7 +58,7 @@ def timeline_page(ctx: Context, number: int, pages: int,
                   chunk: tuple[Event, ...]) -> PageOf[TimelineView]:
     """Page `number` of the timeline."""
     path = urls.timeline_page(number)
-    link = Linker(path)
+    link = page_linker(ctx, path)
     view = partial(entry_view, link=link, base_url=ctx.base_url)
     events = tuple(TimelineEvent(Link(record.title, link.to(urls.area(record.id))), action,
                                  view(entry)) for record, action, entry in chunk)

@@ -21,6 +21,7 @@ from .views import (
     chunks,
     date_view,
     frame,
+    page_linker,
     paged_title,
     pager,
     update_item,
@@ -61,7 +62,7 @@ def poll_view(poll: Poll) -> PollView:
 
 def update_page(ctx: Context, update: Update) -> PageOf[UpdateView]:
     path = urls.update(update.slug)
-    link = Linker(path)
+    link = page_linker(ctx, path)
     about = tuple(Link(ctx.records[i].title, link.to(urls.area(i))) for i in update.about)
     view = UpdateView(update.title, date_view(update.date), update.author, link.html(update.body),
                       poll_view(update.poll) if update.poll else None, about)

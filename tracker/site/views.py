@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from markupsafe import Markup as Html
 
@@ -84,6 +84,8 @@ class Frame:
     search_js: str = ""
     edits: tuple[Link, ...] = ()
     """In the preview only: links to the forms that change what this page shows."""
+    glossary: str = ""
+    """The glossary page, linked from every page's footer."""
     summary: str = ""
     """What this page is and where it stands, in a sentence: for search results and the card
     a shared link shows (the site's description when the page has nothing of its own)."""
@@ -110,11 +112,26 @@ class PageOf(Page, Generic[V]):
     view: V
 
 
-class Linker:
-    """Links relative to one page."""
+class Marker(Protocol):
+    """What marks the first use of each glossary term on a page (`glossary.Glossary`)."""
 
-    def __init__(self, path: str) -> None:
+    def mark(self, fragment: str, seen: set[str], href: str) -> str: ...
+
+
+class Linker:
+    """Links relative to one page; with a `marker`, the Markdown texts it renders for the page
+    have the first use of each glossary term linked to its entry."""
+
+    def __init__(self, path: str, marker: Marker | None = None) -> None:
         self.path = path
+        self.marker = marker
+        self.seen: set[str] = set()
+        """The glossary terms marked on this page so far."""
+
+    def _marked(self, fragment: str) -> str:
+        if self.marker is None:
+            return fragment
+        return self.marker.mark(fragment, self.seen, self.to(urls.GLOSSARY))
 
     def to(self, target: str) -> str:
         return urls.relative(self.path, target)
@@ -131,14 +148,14 @@ class Linker:
         """A Markdown text rendered for this page."""
         if text is None:
             return Html("")
-        return Html(markup.fill(text.html, text.hrefs, self.hrefs(text)))
+        return Html(self._marked(markup.fill(text.html, text.hrefs, self.hrefs(text))))
 
     def parts(self, text: Markup, before: Mapping[str, B],
               after: Mapping[str, A]) -> list[Html | B | A]:
         """A Markdown text rendered for this page, in chunks of HTML with the notes `before`
         and `after` hold for the start and end of a block in their places between them, for
         the template to render (`markup.fill_parts`)."""
-        return [Html(part) if isinstance(part, str) else part
+        return [Html(self._marked(part)) if isinstance(part, str) else part
                 for part in markup.fill_parts(text.html, text.hrefs, self.hrefs(text),
                                               before, after)]
 
@@ -201,6 +218,13 @@ class Context:
     """Whether the site is published with its search index (the search page's script)."""
     editing: bool = False
     """Whether pages link to the preview's forms (never in a build)."""
+    glossary: Marker | None = None
+    """Marks the first use of each glossary term in a page's texts."""
+
+
+def page_linker(ctx: Context, path: str) -> Linker:
+    """Links relative to the page at `path`, its texts marked with the glossary's terms."""
+    return Linker(path, ctx.glossary)
 
 
 def frame(ctx: Context, path: str, title: str, *, feed: str = "", current: str = "",
@@ -221,7 +245,7 @@ def frame(ctx: Context, path: str, title: str, *, feed: str = "", current: str =
         search_css=link.to(urls.SEARCH_CSS) if search else "",
         search_js=link.to(urls.SEARCH_JS) if search else "",
         edits=tuple(Link(text, link.to(form)) for text, form in edits) if ctx.editing else (),
-        summary=summary or config.description, kind=kind,
+        glossary=link.to(urls.GLOSSARY), summary=summary or config.description, kind=kind,
         locale=config.language.replace("-", "_"),
     )
 
