@@ -119,3 +119,19 @@ def test_a_long_history_is_drawn_by_quarter_or_year(make_site, tmp_path: Path) -
         assert chart.inside("title")[0].text.startswith(f"Column chart, a column a {period}")
         labels = {r.inside("title")[0].text.split(":")[0] for r in chart.inside("rect")}
         assert len(labels) == columns, sorted(labels)
+
+
+def test_charts_are_readable_in_high_contrast_and_in_print(browser, out: Path) -> None:
+    from conftest import opened
+
+    with opened(browser) as page:
+        page.goto((out / "letters/herts-2023/index.html").as_uri())
+        page.emulate_media(forced_colors="active")
+        label = page.locator(".status-chart text").first
+        body = page.evaluate("getComputedStyle(document.body).color")
+        assert label.evaluate("t => getComputedStyle(t).fill") == body  # the system's text colour
+        bar = page.locator(".status-chart rect").first
+        assert bar.evaluate("r => getComputedStyle(r).fill").startswith("url(")  # pattern kept
+        page.emulate_media(forced_colors="none", media="print")
+        assert page.locator(".status-chart").is_visible()
+        assert page.locator(".chart-details table").is_visible()  # the figures print open

@@ -54,8 +54,9 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built(tmp_path_factory.mktemp("glossary"), {})
 
 
-def body(out: Path) -> str:
-    source = (out / "letters/herts-2023/index.html").read_text(encoding="utf-8")
+def body(out: Path, slug: str = "herts-2023") -> str:
+    """The letter's own words, as its page shows them."""
+    source = (out / f"letters/{slug}/index.html").read_text(encoding="utf-8")
     start = source.index('<div class="letter-body">')
     return source[start:source.index("\n</div>", start)]
 
@@ -131,3 +132,29 @@ def test_a_glossary_entry_without_its_meaning_is_an_error(make_site) -> None:
         "site.yml:4:5: error: each glossary entry is a block with term and means\n"
         "    hint: write '- term: …', then 'means: …' on the next line",
     ]
+
+
+def test_a_real_report_has_its_jargon_explained(tmp_path: Path) -> None:
+    """Bury's area SEND report, imported from the inspectorate's PDF: each of the terms that
+    families meet in it links to the glossary once, and every word of the report is kept."""
+    from conftest import run
+
+    site = tmp_path / "site"
+    assert run("init", str(site)).exit_code == 0
+    report = Path(__file__).parent / "fixtures" / "pdfs" / "bury-2024.pdf"
+    assert run("import", str(report), "--site", str(site)).exit_code == 0
+    outs = {}
+    for name, extra in (("marked", ""), ("plain", "glossary: false\n")):
+        settings = site / "site.yml"
+        settings.write_text(settings.read_text(encoding="utf-8").split("glossary:")[0] + extra,
+                            encoding="utf-8")
+        assert build(site, tmp_path / name, "--today", "2024-06-01").exit_code == 0
+        outs[name] = tmp_path / name
+    source = (outs["marked"] / "letters/bury-2024/index.html").read_text(encoding="utf-8")
+    marked = re.findall(r'glossary/index\.html#([a-z-]+)"', source)
+    for slug in ("ehc-plan", "icb", "ap", "eotas", "camhs", "graduated-approach", "local-offer",
+                 "co-production"):
+        assert marked.count(slug) == 1, slug
+    words = [html.unescape(re.sub(r"<[^>]+>", "", body(outs[n], "bury-2024")))
+             for n in ("marked", "plain")]
+    assert words[0] == words[1]

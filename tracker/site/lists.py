@@ -53,7 +53,8 @@ def not_found_page(ctx: Context) -> PageOf[ListView]:
                 for link, _ in page_frame.nav)
     return PageOf("404.html", replace(page_frame, nav=nav, home=urls.rooted(base, urls.HOME),
                                       stylesheet=urls.rooted(base, urls.STYLESHEET),
-                                      glossary=urls.rooted(base, urls.GLOSSARY)), view)
+                                      glossary=urls.rooted(base, urls.GLOSSARY)
+                                      if page_frame.glossary else ""), view)
 
 
 def plain_page(ctx: Context, item: PlainPage) -> PageOf[ListView]:

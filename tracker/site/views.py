@@ -245,7 +245,8 @@ def frame(ctx: Context, path: str, title: str, *, feed: str = "", current: str =
         search_css=link.to(urls.SEARCH_CSS) if search else "",
         search_js=link.to(urls.SEARCH_JS) if search else "",
         edits=tuple(Link(text, link.to(form)) for text, form in edits) if ctx.editing else (),
-        glossary=link.to(urls.GLOSSARY), summary=summary or config.description, kind=kind,
+        glossary=link.to(urls.GLOSSARY) if config.glossary else "",
+        summary=summary or config.description, kind=kind,
         locale=config.language.replace("-", "_"),
     )
 
