@@ -5,7 +5,7 @@ that has the same term or short form."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from ..errors import Problem, ProblemError
@@ -28,7 +28,7 @@ class Term:
     """Every way a page may write it: the term, the short form and the others."""
     means: str
 
-    @property
+    @cached_property
     def slug(self) -> str:
         """Its anchor on the glossary page."""
         return slugify(self.short or self.term) or "term"

@@ -12,6 +12,7 @@ import textwrap
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from ..content.model import MONTHS, Letter, Point, Record, Site
 from .views import counted, in_a_sentence
@@ -197,7 +198,7 @@ def history_chart(site: Site, letters: Sequence[Letter], today: dt.date,
     if not points:
         return None
     start = min(letter.date for letter, _ in points)
-    period, ends = _periods(start, today)
+    period, ends = _periods(start.replace(day=1), today)
     known = standings(site)
     columns: list[dict[str, int]] = [{} for _ in ends]
     for letter, point in points:
@@ -238,6 +239,7 @@ def _listed(counts: dict[str, int], shown: Sequence[Standing]) -> str:
     return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 
 
+@cache
 def _periods(start: dt.date, today: dt.date) -> tuple[str, list[dt.date]]:
     """The period and the last day of each, from the one holding `start` to the one holding
     `today` (at least one)."""
