@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from bisect import bisect_right
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -200,16 +200,25 @@ def history_chart(site: Site, letters: Sequence[Letter], today: dt.date,
     start = min(letter.date for letter, _ in points)
     period, ends = _periods(start.replace(day=1), today)
     known = standings(site)
-    columns: list[dict[str, int]] = [{} for _ in ends]
+    # Each point moves from one status to the next in the period its entry falls in: the
+    # moves are counted where they happen, then added up period by period (a national site's
+    # 700,000 points are not looked at once a period).
+    moves: list[dict[str, int]] = [{} for _ in ends]
     for letter, point in points:
         record = _record_of(site, letter, point)
-        dates = [e.date for e in record.timeline] if record else []
-        for index, end in enumerate(ends):
-            if end < letter.date:
-                continue
-            at = bisect_right(dates, end)
-            key = record.timeline[at - 1].status.id if record and at else ""
-            columns[index][key] = columns[index].get(key, 0) + 1
+        was, opens = "", bisect_left(ends, letter.date)
+        _move(moves, opens, None, "")
+        for entry in record.timeline if record else ():
+            index = max(opens, bisect_left(ends, entry.date))
+            if index < len(ends) and entry.status.id != was:
+                _move(moves, index, was, entry.status.id)
+                was = entry.status.id
+    columns: list[dict[str, int]] = []
+    running: dict[str, int] = {}
+    for change in moves:
+        for key, count in change.items():
+            running[key] = running.get(key, 0) + count
+        columns.append({key: count for key, count in running.items() if count})
     shown = tuple(s for s in known.values() if any(s.key in c for c in columns))
     tallest = max(sum(c.values()) for c in columns) or 1
     width = 100 / len(ends)
@@ -232,6 +241,15 @@ def history_chart(site: Site, letters: Sequence[Letter], today: dt.date,
                 f"in {_name(ends[-1], period)}, {_listed(last, shown)}.")
     return HistoryChart(chart_id, sentence, period, tuple(drawn), HISTORY_HEIGHT,
                         drawn[0].label, drawn[-1].label, shown, table)
+
+
+def _move(moves: list[dict[str, int]], index: int, before: str | None, after: str) -> None:
+    """A point leaves status `before` (None: it was not there) for `after` in period `index`."""
+    if index >= len(moves):
+        return
+    if before is not None:
+        moves[index][before] = moves[index].get(before, 0) - 1
+    moves[index][after] = moves[index].get(after, 0) + 1
 
 
 def _listed(counts: dict[str, int], shown: Sequence[Standing]) -> str:
