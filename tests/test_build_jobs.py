@@ -100,9 +100,9 @@ def test_helpers_are_forked_afresh_for_each_round_of_work() -> None:
 def test_the_pages_that_read_the_whole_site_are_made_while_no_helper_is_alive(
         big_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Reading an object writes to its memory, which a forked helper would then have to
-    copy: the home page, the letters list and the search page, which read every letter and
-    record, are made while this process is alone, and so is the timeline of a national site,
-    whose pages read every record between them."""
+    copy: the home page, the letters list, the search page and the summary, which read every
+    letter and record, are made while this process is alone, and so is the timeline of a
+    national site, whose pages read every record between them."""
     import multiprocessing
 
     from tracker.build import load_site
@@ -117,13 +117,13 @@ def test_the_pages_that_read_the_whole_site_are_made_while_no_helper_is_alive(
         made = [page.frame.path for page in (make() for make in order.rest)]
         return made[:order.whole_site + 1], order.whole_site
 
-    whole_site_pages = ["index.html", "letters/index.html", "search/index.html"]
-    assert first_pages() == ([*whole_site_pages, "timeline/index.html"], 3)
+    whole_site_pages = ["index.html", "letters/index.html", "search/index.html", "summary/index.html"]
+    assert first_pages() == ([*whole_site_pages, "timeline/index.html"], 4)
     monkeypatch.setattr(spool, "LEAN_FROM", len(site.records) - 1)  # national scale
     first, whole_site = first_pages()
-    assert whole_site > 4
+    assert whole_site > 5
     assert first == [*whole_site_pages, "timeline/index.html",
-                     *(f"timeline/page/{n}/index.html" for n in range(2, whole_site - 2)),
+                     *(f"timeline/page/{n}/index.html" for n in range(2, whole_site - 3)),
                      "updates/index.html"]
 
     def task(index: int) -> tuple[int, int]:
