@@ -127,11 +127,14 @@ class Linker:
         self.marker = marker
         self.seen: set[str] = set()
         """The glossary terms marked on this page so far."""
+        self.glossary = ""
 
     def _marked(self, fragment: str) -> str:
         if self.marker is None:
             return fragment
-        return self.marker.mark(fragment, self.seen, self.to(urls.GLOSSARY))
+        if not self.glossary:
+            self.glossary = self.to(urls.GLOSSARY)
+        return self.marker.mark(fragment, self.seen, self.glossary)
 
     def to(self, target: str) -> str:
         return urls.relative(self.path, target)
