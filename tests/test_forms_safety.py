@@ -168,3 +168,20 @@ def test_a_browser_on_another_computer_may_read_the_preview_but_not_use_its_form
             assert answer.status == 403 and b"only in a browser on the computer" in answer.body
         for here in ("127.0.0.1", "::1", "::ffff:127.0.0.1"):
             assert preview.desk.get(form, here).status == 200
+
+
+def test_a_form_never_writes_through_a_link_out_of_the_site(make_site: SiteMaker,
+                                                            tmp_path: Path) -> None:
+    """content/actions made a link to a folder elsewhere: the site still builds (the link is
+    ignored, with a warning), and the form that would write a record there refuses."""
+    site = make_site({"content/actions/data-dashboard.yml": None})  # no record yet
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (site / "content/actions").symlink_to(elsewhere, target_is_directory=True)
+    with running(site) as preview:
+        token, _ = open_form(preview, "/__tracker/forms/track/herts-2023/I1/")
+        fields = urlencode({"token": token, "title": "Plans", "id": "ehc-plans", "action": "save"})
+        status, page, _ = fetch(preview, "POST", "/__tracker/forms/track/herts-2023/I1/",
+                                fields.encode(), FORM)
+        assert status == 422 and "outside the site folder" in page
+    assert list(elsewhere.iterdir()) == []

@@ -44,8 +44,23 @@ def find_point(site: Site, ref: str) -> tuple[Letter, Point]:
     return letter, letter.point(point_id)
 
 
+_made: list[tuple[Site, Path, tuple[Choice, ...]]] = []
+"""The choices of the last site asked about: a form is made for each request, and a site of
+a thousand letters would otherwise have each letter's file read again for every one."""
+
+
 def evidence_choices(site: Site, root: Path) -> tuple[Choice, ...]:
-    """Everything a timeline entry may cite, as a reference and its title."""
+    """Everything a timeline entry may cite, as a reference and its title (made once a site:
+    the model is frozen, so the same site object has the same choices)."""
+    last = _made[-1] if _made else None
+    if last and last[0] is site and last[1] == root:
+        return last[2]
+    made = _evidence_choices(site, root)
+    _made[:] = [(site, root, made)]
+    return made
+
+
+def _evidence_choices(site: Site, root: Path) -> tuple[Choice, ...]:
     letters = sorted(site.letters, key=lambda x: (x.date, x.slug), reverse=True)
     found: list[Choice] = []
     for letter in letters:

@@ -30,6 +30,7 @@ from .scaffold import (
     ExistsError,
     check_slug,
     entry_text,
+    first_status,
     record_text,
     update_slug,
     write_source,
@@ -74,10 +75,10 @@ class Checks:
         return found
 
 
-def checked(checks: Checks, form: Form, proposal: _Proposal) -> Form:
+def checked(checks: Checks, form: Form, proposal: _Proposal) -> tuple[Form, Site | None]:
     """`form`, with every error `tracker check` finds in the file it would write shown at the
-    field its line came from (else above the form)."""
-    _, problems = checks.load(proposal)
+    field its line came from (else above the form), and the site as it would be then."""
+    site, problems = checks.load(proposal)
     errors: dict[str, str] = {}
     general: list[str] = []
     for problem in problems:
@@ -88,7 +89,7 @@ def checked(checks: Checks, form: Form, proposal: _Proposal) -> Form:
             errors[name] = _said(problem)
         elif not name:
             general.append(f"{problem.path}:{problem.line}:{problem.column}: {_said(problem)}")
-    return _with_errors(form, errors, general)
+    return _with_errors(form, errors, general), site
 
 
 def _field_of(problem: Problem, proposal: _Proposal, form: Form) -> str:
@@ -123,22 +124,26 @@ def _lines_of_keys(text: str, start: int, keys: Mapping[str, str]) -> dict[int, 
     return found
 
 
-def _inside_content(root: Path, rel: str) -> Path:
-    """The file `rel` of the site, which forms may write only under content/ and static/, and
-    never through a link that leads elsewhere."""
+def _outside_content(root: Path, rel: str) -> str:
+    """Why the file `rel` of the site may not be written by a form ('' when it may): forms
+    write only under content/ and static/, and never through a link that leads elsewhere."""
     path = root / rel
-    top = rel.split("/", 1)[0]
-    if top not in (CONTENT, STATIC) or ".." in rel.split("/") or leads_out(path.parent, root.resolve()) \
-            or path.is_symlink():
-        raise PermissionError(f"forms write only under {CONTENT}/ and {STATIC}/, not {rel}")
-    return path
+    if rel.split("/", 1)[0] not in (CONTENT, STATIC) or ".." in rel.split("/") \
+            or leads_out(path.parent, root.resolve()) or path.is_symlink():
+        return (f"{rel} is a link to somewhere outside the site folder, or not under "
+                f"{CONTENT}/ or {STATIC}/: nothing was saved. Ask your maintainer to check "
+                "the site folder.")
+    return ""
 
 
 def _write(root: Path, form: Form, rel: str, text: str, landing: str, *,
            replacing: str = "") -> Form:
     """Write `text` at `rel` in one step: a new file only when none is there, an existing one
     only while it is still as it was when the form was opened (`replacing`, its version)."""
-    path = _inside_content(root, rel)
+    refused = _outside_content(root, rel)
+    if refused:
+        return _with_errors(form, {}, [refused])
+    path = root / rel
     if replacing and version_of(path) != replacing:
         return _stale(form, path)
     try:
@@ -186,9 +191,9 @@ def submit_record_change(site: Site, root: Path, record: Record, today: dt.date,
     keys = {"date": "date", "status": "status", "due": "due", "note": "note", "evidence": "evidence",
             "url": "evidence", "title": "evidence", "ref": "evidence"}
     proposal = _Proposal(record.path, text, _lines_of_keys(text, start, keys), start)
-    form = checked(checks, form, proposal)
+    form, site_then = checked(checks, form, proposal)
     if form.failed or preview:
-        return _previewed(checks, form, proposal, "note", lambda s: _new_note(s, record.id, start))
+        return _previewed(form, site_then, "note", lambda s: _new_note(s, record.id, start))
     date = form.field("date").value
     timeline = action.timeline if action else record.timeline
     anchor = urls.entry_anchor(date, 1 + sum(e.date.isoformat() == date for e in timeline),
@@ -235,9 +240,9 @@ def submit_new_update(site: Site, root: Path, today: dt.date, values: Values,
     if (root / rel).exists():
         return _with_errors(form, {"title": f"There is already an update called {rel}: give "
                                             "this one another title."})
-    form = checked(checks, form, proposal)
+    form, site_then = checked(checks, form, proposal)
     if form.failed or preview:
-        return _previewed(checks, form, proposal, "text",
+        return _previewed(form, site_then, "text",
                           lambda s: next((u.body for u in s.updates if u.slug == slug), None))
     return _write(root, form, rel, source, urls.update(slug))
 
@@ -259,23 +264,22 @@ def submit_track_point(site: Site, root: Path, today: dt.date, ref: str, values:
         return _with_errors(form, {"id": "There is already a record with this file name: "
                                          "choose another."})
     statuses = [(s.id, s.verdict) for s in site.config.statuses]
-    first = "identified" if "identified" in dict(statuses) else statuses[0][0]
     text = record_text(record_id, title or " ", [ref],
-                       [entry_text(letter.date, first, "Named in the inspection letter.", [ref])],
+                       [entry_text(letter.date, first_status(statuses),
+                                   "Named in the inspection letter.", [ref])],
                        statuses, owner=owners)
     keys = {"title": "title", "owner": "owner"}
-    form = checked(checks, form, _Proposal(rel, text, _lines_of_keys(text, 1, keys)))
+    form, _ = checked(checks, form, _Proposal(rel, text, _lines_of_keys(text, 1, keys)))
     if form.failed:
         return form
     return _write(root, form, rel, text, urls.area(record_id))
 
 
-def _previewed(checks: Checks, form: Form, proposal: _Proposal, name: str,
-               find: Callable[[Site], object]) -> Form:
-    """`form` with its Markdown field shown as the site will show it, when the file checks."""
+def _previewed(form: Form, site: Site | None, name: str, find: Callable[[Site], object]) -> Form:
+    """`form` with its Markdown field shown as the site (as checked, the file written) will
+    show it, when the file checks."""
     if form.failed:
         return form
-    site, _ = checks.load(proposal)
     text = find(site) if site else None
     html = Linker(form.page).html(text) if isinstance(text, Markup) else ""
     return replace(form, preview=html or "<p>(Nothing written yet.)</p>", previewed=name)
@@ -316,10 +320,12 @@ def submit_add_letter(site: Site, root: Path, today: dt.date, values: Values,
     if prepared.path.exists():
         return _with_errors(form, {"slug": f"There is already a letter {rel}: choose another "
                                            "file name."})
-    form = checked(checks, form, _Proposal(rel, prepared.letter.text, {}))
+    form, _ = checked(checks, form, _Proposal(rel, prepared.letter.text, {}))
     if form.failed:
         return form
-    _inside_content(root, rel)
+    refused = _outside_content(root, rel)
+    if refused:
+        return _with_errors(form, {}, [refused])
     try:
         write_letter(root, prepared)
     except Refused as exc:

@@ -116,6 +116,11 @@ def yaml_text(text: str) -> str:
     return f'"{escaped}"'
 
 
+def first_status(statuses: list[tuple[str, bool]]) -> str:
+    """The status a new record starts with: 'identified' when the site has it, else its first."""
+    return "identified" if "identified" in dict(statuses) else statuses[0][0]
+
+
 def _statuses(root: Path) -> list[tuple[str, bool]]:
     """(id, verdict) of each status the site's records may use (defaults if site.yml is bad)."""
     config = lenient_config(root)
@@ -284,7 +289,7 @@ def new_record(root: Path, record_id: str, tracks: list[str]) -> Path:
     tracks = list(dict.fromkeys(t.strip() for t in tracks))
     since = check_targets(root, tracks)
     statuses = _statuses(root)
-    first = "identified" if "identified" in dict(statuses) else statuses[0][0]
+    first = first_status(statuses)
     entry = entry_text(since, first, "Named in the inspection letter.", tracks)
     title = record_id.replace("-", " ").capitalize()
     return write_new(root, f"{RECORDS}/{record_id}.yml",
@@ -316,7 +321,7 @@ def point_records(root: Path, slug: str, date: dt.date,
     first entry 'identified' on `date` citing the point; (path, written) for each, a record
     already there left as it is."""
     statuses = _statuses(root)
-    first = "identified" if "identified" in dict(statuses) else statuses[0][0]
+    first = first_status(statuses)
     out = []
     for point_id, text, owners in points:
         record_id = f"{slug}-{point_id.lower()}"

@@ -78,6 +78,14 @@ class Row:
 
 
 @dataclass(frozen=True)
+class PeriodRow:
+    """A row of a history chart's table: a period, and its count of each status shown."""
+
+    period: str
+    counts: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class StatusChart:
     """Points by the current status of the area that tracks them: bars, a sentence, a table."""
 
@@ -121,8 +129,8 @@ class HistoryChart:
     last: str
     """The first and last periods' names, under the chart's two ends."""
     legend: tuple[Standing, ...]
-    periods: tuple[Row, ...]
-    """The table, a row a period: its label is in `standing.label`."""
+    periods: tuple[PeriodRow, ...]
+    """The table, a row a period."""
 
 
 def standings(site: Site) -> dict[str, Standing]:
@@ -233,8 +241,7 @@ def history_chart(site: Site, letters: Sequence[Letter], today: dt.date,
                 segments.append(Segment(round(top, 3), round(height, 3), standing, count))
         drawn.append(Column(_name(end, period), round(index * width, 3), round(width * 0.8, 3),
                             tuple(segments)))
-    table = tuple(Row(Standing("", _name(end, period), ""),
-                      tuple(counts.get(s.key, 0) for s in shown))
+    table = tuple(PeriodRow(_name(end, period), tuple(counts.get(s.key, 0) for s in shown))
                   for end, counts in zip(ends, columns, strict=True))
     first, last = columns[0], columns[-1]
     sentence = (f"By {period}: in {_name(ends[0], period)}, {_listed(first, shown)}; "
