@@ -2,7 +2,10 @@
 from a seed. The letters are modelled on the real seed letters: letterhead, addressee,
 paragraphs, headings and a list of points.
 
-    python bench/generate.py OUT_DIR --letters 1000 [--seed 1]
+    python bench/generate.py OUT_DIR --letters 1000 [--seed 1] [--record-heavy]
+
+`--record-heavy` gives every letter four points, each tracked by a record of six steps, and
+an update for every second letter: the site of a forum that records everything.
 """
 
 from __future__ import annotations
@@ -38,9 +41,10 @@ def paragraph(rng: random.Random) -> str:
     return " ".join(sentence(rng, rng.randint(8, 22)) for _ in range(rng.randint(3, 6)))
 
 
-def letter(rng: random.Random, number: int, date: dt.date) -> tuple[str, int]:
+def letter(rng: random.Random, number: int, date: dt.date,
+           points: int | None = None) -> tuple[str, int]:
     """A letter of 5-8 KB and the number of its improvement points."""
-    points = rng.randint(1, 4)
+    points = points or rng.randint(1, 4)
     parts = [
         "---",
         f'title: "Ofsted survey {number}: {sentence(rng, 5)[:-1]}"',
@@ -69,22 +73,31 @@ def letter(rng: random.Random, number: int, date: dt.date) -> tuple[str, int]:
     return "\n".join(parts), points
 
 
-def record(slug: str, point: int, date: dt.date, rng: random.Random) -> str:
+def record(slug: str, point: int, date: dt.date, rng: random.Random, steps: int = 2) -> str:
     later = date + dt.timedelta(days=rng.randint(20, 400))
-    return f"""\
-title: "{sentence(rng, 6)[:-1]}"
-tracks: [letter:{slug}#I{point}]
-owner: School
-summary: {sentence(rng, 14)}
-timeline:
+    title, summary = sentence(rng, 6)[:-1], sentence(rng, 14)
+    entries = [f"""\
   - date: {date.isoformat()}
     status: identified
     evidence: [letter:{slug}#I{point}]
+"""]
+    for step in range(steps - 1):
+        if step:
+            later += dt.timedelta(days=rng.randint(20, 400))
+        note = sentence(rng, 12)
+        entries.append(f"""\
   - date: {later.isoformat()}
     status: in-progress
-    note: {sentence(rng, 12)}
+    note: {note}
     evidence: [letter:{slug}#p{rng.randint(2, 5)}]
-"""
+""")
+    return f"""\
+title: "{title}"
+tracks: [letter:{slug}#I{point}]
+owner: School
+summary: {summary}
+timeline:
+""" + "".join(entries)
 
 
 def update(number: int, date: dt.date, about: str, rng: random.Random) -> str:
@@ -102,8 +115,9 @@ See [the record](record:{about}).
 """
 
 
-def generate(out: Path, letters: int, seed: int = 1) -> None:
+def generate(out: Path, letters: int, seed: int = 1, *, record_heavy: bool = False) -> None:
     """Write the site into `out` (replacing it)."""
+    points, steps, every = (4, 6, 2) if record_heavy else (None, 2, 4)
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
@@ -115,14 +129,14 @@ def generate(out: Path, letters: int, seed: int = 1) -> None:
     for number in range(1, letters + 1):
         date = start + dt.timedelta(days=number * 3 % 5000)
         slug = f"letter-{number:06d}"
-        text, points = letter(rng, number, date)
+        text, count = letter(rng, number, date, points)
         (out / "content" / "letters" / f"{slug}.md").write_text(text)
-        for point in range(1, points + 1):
+        for point in range(1, count + 1):
             record_id = f"{slug}-i{point}"
             (out / "content" / "actions" / f"{record_id}.yml").write_text(
-                record(slug, point, date, rng))
+                record(slug, point, date, rng, steps))
             record_ids.append(record_id)
-        if number % 4 == 0:
+        if number % every == 0:
             (out / "content" / "updates" / f"update-{number:06d}.md").write_text(
                 update(number, date + dt.timedelta(days=30), record_ids[-1], rng))
 
@@ -132,8 +146,9 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--letters", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--record-heavy", action="store_true")
     args = parser.parse_args()
-    generate(args.out, args.letters, args.seed)
+    generate(args.out, args.letters, args.seed, record_heavy=args.record_heavy)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ in alternation, and print a table: median wall seconds, ms per letter, peak memo
 ratio to the single-process floor measured in the same run. A last row runs Pagefind alone,
 as a build runs it, on tracker's output with the index removed first (a build has none yet).
 
-    python bench/run.py [--letters 1000] [--runs 3] [--no-peers] [--in FOLDER]
+    python bench/run.py [--letters 1000] [--runs 3] [--no-peers] [--in FOLDER] [--record-heavy]
 
 Pelican and MkDocs are installed into bench/.peers (a separate virtual environment, never
 a dependency of tracker) on first use. Peak memory is the largest resident set size of the
@@ -27,8 +27,6 @@ import sys
 import tempfile
 import venv
 from pathlib import Path
-
-from tracker.output.search import pagefind_command
 
 HERE = Path(__file__).resolve().parent
 PEERS = HERE / ".peers"
@@ -75,13 +73,13 @@ def mkdocs_copy(site: Path, into: Path) -> Path:
 PAGEFIND = "… of which the Pagefind index"
 
 
-def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
-    """(wall seconds, peak MB) of one run of `command`."""
+def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float, float]:
+    """(wall seconds, peak MB, CPU seconds of all its processes) of one run of `command`."""
     with tempfile.NamedTemporaryFile("r") as report:
-        subprocess.run([TIME, "-f", "%e %M", "-o", report.name, *command], cwd=cwd, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        seconds, kilobytes = report.read().split()[-2:]
-    return float(seconds), int(kilobytes) / 1024
+        subprocess.run([TIME, "-f", "%e %M %U %S", "-o", report.name, *command], cwd=cwd,
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        seconds, kilobytes, user, system = report.read().split()[-4:]
+    return float(seconds), int(kilobytes) / 1024, float(user) + float(system)
 
 
 def main() -> None:
@@ -92,11 +90,13 @@ def main() -> None:
     parser.add_argument("--in", dest="folder", type=Path, default=None,
                         help="where to write the corpus and the outputs (default: the system's "
                         "temporary folder); /dev/shm leaves the disk out")
+    parser.add_argument("--record-heavy", action="store_true",
+                        help="four records of six steps for every letter (see generate.py)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="tracker-bench-", dir=args.folder))
     try:
         site = work / "site"
-        generate(site, args.letters)
+        generate(site, args.letters, record_heavy=args.record_heavy)
         out = work / "out"
         python = sys.executable
 
@@ -112,7 +112,7 @@ def main() -> None:
             "tracker build": tracker(),
             # run again on the output just built, without its index: the share of the build
             # that is Pagefind's (on a folder that has one, it takes 40% less time)
-            PAGEFIND: (pagefind_command(out), None),
+            PAGEFIND: ([python, str(HERE / "index.py"), str(out)], None),
             "tracker build --no-search": tracker("--no-search"),
         }
         if not args.no_peers:
@@ -122,21 +122,25 @@ def main() -> None:
             tools["Pelican"] = ([peer, "-m", "pelican", "content", "-o", str(out), "-s",
                                  "pelicanconf.py", "-q"], pelican)
             tools["MkDocs"] = ([peer, "-m", "mkdocs", "build", "-q", "-d", str(out)], docs)
-        results: dict[str, list[tuple[float, float]]] = {name: [] for name in tools}
+        results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in tools}
         for _ in range(args.runs):
             for name, (command, cwd) in tools.items():
                 shutil.rmtree(out / "pagefind" if name == PAGEFIND else out, ignore_errors=True)
                 results[name].append(timed(command, cwd))
-        floor = statistics.median(s for s, _ in results["floor"])
-        print(f"{args.letters} letters, {args.runs} runs each, {os.cpu_count()} cores, "
+        floor = statistics.median(s for s, _, _ in results["floor"])
+        pelican_s = statistics.median(s for s, _, _ in results.get("Pelican", [(0, 0, 0)]))
+        print(f"{args.letters} letters{' (record-heavy)' if args.record_heavy else ''}, "
+              f"{args.runs} runs each, {os.cpu_count()} cores, "
               f"Python {sys.version.split()[0]}, in {work.parent}")
-        print("| tool | median s | ms per letter | peak MB | × floor |")
-        print("|---|---:|---:|---:|---:|")
+        print("| tool | median s | CPU s | ms per letter | peak MB | × floor | × Pelican |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
         for name, runs in results.items():
-            seconds = statistics.median(s for s, _ in runs)
-            peak = max(m for _, m in runs)
-            print(f"| {name} | {seconds:.2f} | {1000 * seconds / args.letters:.2f} | "
-                  f"{peak:.0f} | {seconds / floor:.2f} |")
+            seconds = statistics.median(s for s, _, _ in runs)
+            cpu = statistics.median(c for _, _, c in runs)
+            peak = max(m for _, m, _ in runs)
+            print(f"| {name} | {seconds:.2f} | {cpu:.2f} | {1000 * seconds / args.letters:.2f} | "
+                  f"{peak:.0f} | {seconds / floor:.2f} | "
+                  + (f"{seconds / pelican_s:.2f} |" if pelican_s else "|"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

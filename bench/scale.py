@@ -1,11 +1,10 @@
-"""tracker's own time and memory at scale, without the Pagefind index (whose memory grows
-with the site on its own account): time per stage, the peak resident memory of the main
-process and of the largest worker, and the peak of all of them together. A stage called
-twice has two rows: `produce` makes the pages the search index reads, then the others and
-the record feeds.
+"""tracker's time and memory at scale, the search index included (its Pagefinds are processes
+of the build): time per stage, the peak resident memory of the main process and of the
+largest helper, and the peak of all of them together. A stage called twice has two rows:
+`produce` makes the pages the search index reads, then the others and the record feeds.
 
     python bench/generate.py SITE --letters 100000
-    python bench/scale.py SITE [--jobs 2]
+    python bench/scale.py SITE [--jobs 2] [--no-search]
 
 The site is generated beforehand so that the generator's memory is not counted.
 """
@@ -46,15 +45,22 @@ class Footprint:
         except (OSError, StopIteration):
             return 0
 
+    @staticmethod
+    def _children(pid: int) -> list[int]:
+        """The processes that any thread of `pid` started (the helpers and the Pagefinds)."""
+        found = []
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/children") as listed:
+                    found += [int(child) for child in listed.read().split()]
+            except OSError:
+                continue
+        return found
+
     def _sample(self) -> None:
         me = os.getpid()
         while not self._stop.wait(0.5):
-            try:
-                with open(f"/proc/{me}/task/{me}/children") as listed:
-                    children = [int(pid) for pid in listed.read().split()]
-            except OSError:
-                children = []
-            self.peak = max(self.peak, sum(map(self._pss, [me, *children])))
+            self.peak = max(self.peak, sum(map(self._pss, [me, *self._children(me)])))
 
     def stop(self) -> int:
         self._stop.set()
@@ -86,6 +92,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--no-search", action="store_true", help="leave the search index out")
     args = parser.parse_args()
     site = args.site
     work = Path(tempfile.mkdtemp(prefix="tracker-scale-", dir=site.parent))
@@ -96,14 +103,14 @@ def main() -> None:
             timed(build, stage, stages, footprint)
         gc.disable()  # as `tracker build` does
         started = time.perf_counter()
-        result = build.build_site(site, work / "out", dt.date(2026, 1, 1), search=False,
+        result = build.build_site(site, work / "out", dt.date(2026, 1, 1), search=not args.no_search,
                                   jobs=args.jobs)
         total = time.perf_counter() - started
         together = footprint.stop()
         assert result.ok, [p.format() for p in result.problems if p.severity == "error"][:5]
         letters = len(list((site / "content" / "letters").glob("*.md")))
         print(f"{letters} letters, {result.pages} pages, {result.files} files, "
-              f"--jobs {args.jobs}, no search index")
+              f"--jobs {args.jobs}, " + ("no search index" if args.no_search else "with the search index"))
         print("| stage | seconds | peak memory so far |")
         print("|---|---:|---|")
         print("\n".join(stages))

@@ -6,14 +6,10 @@ build or in the preview; dangerous link targets and hostile file names are error
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import functools
 import html
-import http.server
 import json
 import re
-import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -26,7 +22,7 @@ import conftest
 import pytest
 import test_browser
 import yaml
-from conftest import MINIMAL_SITE, build, check, running, write_files
+from conftest import MINIMAL_SITE, build, check, running, serving, write_files
 from htmlpage import html_pages
 
 PATTERNS = (  # shown as text wherever they are written; `alert(1)`/`__xss=1` get numbered
@@ -223,25 +219,6 @@ def test_a_hostile_language_is_an_error_at_its_line(make_site: Any, tmp_path: Pa
     result = build(site, tmp_path / "deep" / "out")
     assert not [p for p in tmp_path.rglob("*.pf_*") if "pagefind" not in p.parts]
     assert result.exit_code == 1 and "site.yml:2:" in result.stderr, result.stderr
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # requests are not news
-        pass
-
-
-@contextlib.contextmanager
-def serving(folder: Path) -> Iterator[str]:
-    """A plain static server for `folder` on 127.0.0.1, a free port."""
-    handler = functools.partial(Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")

@@ -18,15 +18,11 @@ from .content.sources import FileCache, read_site
 from .errors import Problem, has_errors
 from .output.produce import produce
 from .output.publish import MANIFEST, STAGING, Abandon, check_output, staged
-from .output.search import (
-    SEARCH_FOLDER,
-    SearchIndexError,
-    indexing,
-    is_searched_page,
-    make_folders_in_order,
-)
+from .output.search import SEARCH_FOLDER, VIEWS, SearchIndexError, indexing, is_searched_page
 from .output.write import collect, write_file
+from .scale import spool
 from .scale.memo import NO_MEMO, Memo
+from .site import urls
 from .site.clock import TemplateClock
 from .site.files import WRITTEN, Content
 from .site.plan import build_order
@@ -92,7 +88,7 @@ def output_files(
 
 
 RESERVED = {SEARCH_FOLDER: "the search index", MANIFEST: "tracker's list of the files it wrote",
-            STAGING: "the folder a build is made in"}
+            STAGING: "the folder a build is made in", VIEWS: "the search index's work"}
 """Output paths that no page, theme or static file may take."""
 
 
@@ -134,8 +130,6 @@ def build_site(
     relations = relate(site)
     files: dict[str, Content] = {}
     with staged(out) as folder:
-        if search:
-            make_folders_in_order(folder, site)
         renderer = Renderer(root, site.config.theme, clock)
         # The makers of every page are dropped as soon as the pages are written.
         order = build_order(site, today, base, relations, search_index=search)
@@ -146,7 +140,8 @@ def build_site(
         try:
             # The search index reads its pages as it starts, and is made while the others
             # and the feeds and open data are.
-            with indexing(folder) if search and not searched.problems else nullcontext():
+            with (indexing(folder, urls.searched_pages(site), at_once=_indexers(site, jobs))
+                  if search and not searched.problems else nullcontext()):
                 made = produce(folder, renderer, order.rest, feeds, jobs=jobs,
                                whole_site=order.whole_site,
                                progress=_counted(progress, len(order.searched), total))
@@ -169,6 +164,13 @@ def build_site(
         return BuildResult(problems)
     pages_written = sum(p.endswith(".html") and not p.startswith("assets/") for p in files)
     return BuildResult(problems, pages=pages_written, files=len(files))
+
+
+def _indexers(site: Site, jobs: int) -> int:
+    """How many parts of the search index are made at a time: one per process the build
+    may use, but one alone on a national site, whose own processes already need most of the
+    memory a build may take (each part's Pagefind needs about 250 MB)."""
+    return 1 if len(site.records) > spool.LEAN_FROM else jobs
 
 
 def _collect_cycles_again() -> None:

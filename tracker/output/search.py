@@ -1,29 +1,52 @@
-"""The search index: Pagefind, run over the letters, records and updates of a written site."""
+"""The search index: Pagefind, run over the letters, records and updates of a written site,
+in parts made side by side (each by its own Pagefind, over its own share of the pages) that
+the search page merges into one search.
+
+Each part reads a folder of links to its pages, made in the order of their addresses, so
+that a part's pages are numbered the same way on every build of the same site, whatever the
+number of processes that wrote them.
+
+Pagefind leaves out of a search any word its index lacks (and may match a word that starts
+like it instead), so a part without one of the words searched for would answer as if it had
+not been asked for. Each part of a site in several parts therefore also reads a page of
+every word of the site's searched pages, which the search page's module never shows
+(`WORDS_FILTER`): every part then knows every word, and treats a search as one index would.
+"""
 
 from __future__ import annotations
 
+import html
 import os
+import re
+import shutil
 import subprocess
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 from ..content.folder import CONFIG
-from ..content.model import Site
 from ..errors import Problem
 from ..scale.processes import die_with_parent
 from ..site import urls
 
-SEARCH_FOLDER = "pagefind/"
+SEARCH_FOLDER = urls.SEARCH_FOLDER
 
 SEARCHED_PAGES = (urls.letter("*"), urls.area("*"), urls.update("*"))
-"""The pages Pagefind reads: the ones with text to search (their templates mark it with
-`data-pagefind-body`). It need not parse the rest, where the largest pages of a big site are
-(the home page, the timeline, the search page's lists)."""
+"""The addresses of the pages Pagefind reads (see `urls.searched_pages`)."""
 
-SEARCH_GLOB = "{" + ",".join(SEARCHED_PAGES) + "}"
+VIEWS = ".tracker-search/"
+"""Inside the folder being indexed: each part's links to its pages, removed once indexed."""
+
+WORDS_PAGE = "tracker-words/index.html"
+"""In each part's folder of links: the page of every word of the site."""
+WORDS_FILTER = "tracker:words"
+"""The Pagefind filter of that page, which the search page's module leaves out."""
+
+MERGED_PART_FILES = ("pagefind-entry.json", "index", "fragment", "filter")
+"""What a part other than the first keeps (with its `.pf_meta`): the search page loads
+Pagefind's scripts and WebAssembly from the first part only."""
 
 
 def is_searched_page(path: str) -> bool:
@@ -33,15 +56,13 @@ def is_searched_page(path: str) -> bool:
                for pattern in SEARCHED_PAGES)
 
 
-def make_folders_in_order(folder: Path, site: Site) -> None:
-    """Make the folders of the pages Pagefind reads, in the model's order, before the pages
-    are shared out between processes. Pagefind numbers pages in the order the file system
-    lists them, which on some (tmpfs) is the order their folders were made: processes making
-    them at once would make the index differ from build to build."""
-    for path in (*(urls.letter(x.slug) for x in site.letters),
-                 *(urls.area(r.id) for r in site.records),
-                 *(urls.update(u.slug) for u in site.updates)):
-        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+def search_parts(pages: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """Each part of the index (its folder) with the pages it reads, in address order."""
+    folders = urls.search_parts(len(pages))
+    shares: list[list[str]] = [[] for _ in folders]
+    for path in sorted(pages):
+        shares[urls.search_part_of(path, len(folders))].append(path)
+    return list(zip(folders, shares, strict=True))
 
 
 class SearchIndexError(Exception):
@@ -53,66 +74,183 @@ class SearchIndexError(Exception):
                        "the search box")
 
 
-def pagefind_command(folder: Path) -> list[str]:
-    """The command that indexes the site in `folder`: the installed Pagefind binary, found
-    as `python -m pagefind` finds it (without that command's extra interpreter, 0.1 s)."""
+def pagefind_command(site: Path, output: Path | None = None) -> list[str]:
+    """The command that indexes the pages in `site` into `output` (by default its own
+    `pagefind/`): the installed Pagefind binary, found as `python -m pagefind` finds it
+    (without that command's extra interpreter, 0.1 s)."""
     from pagefind.service import get_executable
 
     executable = get_executable()
     if executable is None:
         raise SearchIndexError("Pagefind is not installed")
-    return [str(executable), "--site", str(folder), "--glob", SEARCH_GLOB, "--keep-index-url",
-            "--silent"]
+    return [str(executable), "--site", str(site), "--keep-index-url", "--silent",
+            "--output-path", str(output or site / SEARCH_FOLDER)]
+
+
+def _link_view(folder: Path, view: Path, pages: Sequence[str]) -> None:
+    """`view` made a folder of links to `pages` in `folder`, at the same addresses, one by
+    one in the order given (a file system may list a folder's entries as they were made)."""
+    for path in pages:
+        target = view / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(folder / path, target)
+        except OSError:  # a file system without hard links
+            shutil.copyfile(folder / path, target)
+
+
+_LANGUAGE = re.compile(rb'<html lang="([^"]*)"')
+_TEXT = re.compile(rb">([^<]+)")
+
+
+def _words_page(folder: Path, pages: Sequence[str]) -> str:
+    """A page of every word that Pagefind reads on `pages` (and some it does not: a word
+    too many is harmless), each once, in the language of the first."""
+    words: set[bytes] = set()
+    language = b"en"
+    for number, path in enumerate(pages):
+        page = (folder / path).read_bytes()
+        if not number and (found := _LANGUAGE.search(page)):
+            language = found.group(1)
+        body = page[page.find(b"data-pagefind-body"):]
+        words.update(b" ".join(_TEXT.findall(body)).split())
+    text = sorted({html.unescape(w.decode("utf-8", "replace")) for w in words})
+    return (f'<!doctype html><html lang="{html.escape(language.decode("utf-8", "replace"))}">'
+            f'<body><main data-pagefind-body><p data-pagefind-filter="{WORDS_FILTER}">'
+            f'{html.escape(" ".join(text))}</p></main></body></html>')
+
+
+def _keep_merged_files(bundle: Path) -> None:
+    for entry in bundle.iterdir():
+        if entry.name in MERGED_PART_FILES or entry.name.endswith(".pf_meta"):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+class _Parts:
+    """The parts of an index being made, at most `at_once` Pagefinds at a time, each in a
+    thread of its own that waits for it."""
+
+    def __init__(self, folder: Path, pages: Sequence[str], at_once: int,
+                 background: bool) -> None:
+        self.folder = folder
+        self.pages = pages
+        self.parts = search_parts(pages)
+        self.todo = iter(enumerate(self.parts))
+        self.words: str | None = None
+        self.background = background
+        self.parent = os.getpid()
+        self.lock = threading.Lock()
+        self.words_lock = threading.Lock()
+        self.running: list[subprocess.Popen[bytes]] = []
+        self.failure: SearchIndexError | None = None
+        self.stopped = False
+        self.threads = [threading.Thread(target=self._work, daemon=True)
+                        for _ in range(max(1, at_once))]
+        for thread in self.threads:
+            thread.start()
+
+    def _next(self) -> tuple[int, tuple[str, list[str]]] | None:
+        with self.lock:
+            if self.stopped or self.failure is not None:
+                return None
+            return next(self.todo, None)
+
+    def _words(self) -> str:
+        """The page of every word, made by the first part to need it."""
+        with self.words_lock:
+            if self.words is None:
+                self.words = _words_page(self.folder, self.pages)
+            return self.words
+
+    def _work(self) -> None:
+        while (part := self._next()) is not None:
+            number, (bundle, pages) = part
+            try:
+                view = self.folder / VIEWS / str(number)
+                _link_view(self.folder, view, pages)
+                if len(self.parts) > 1:
+                    (view / WORDS_PAGE).parent.mkdir()
+                    (view / WORDS_PAGE).write_text(self._words(), encoding="utf-8")
+                self._run(pagefind_command(view, self.folder / bundle))
+                if number:
+                    _keep_merged_files(self.folder / bundle)
+            except (OSError, SearchIndexError) as exc:
+                with self.lock:
+                    self.failure = self.failure or (
+                        exc if isinstance(exc, SearchIndexError) else SearchIndexError(str(exc)))
+                self.stop()
+
+    def _run(self, command: list[str]) -> None:
+        background, parent = self.background, self.parent
+
+        def prepare() -> None:  # in Pagefind's process, before it starts
+            die_with_parent(parent)
+            if background:
+                os.nice(19)
+
+        with self.lock:
+            if self.stopped:
+                return
+            process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.PIPE, preexec_fn=prepare)  # noqa: PLW1509
+            self.running.append(process)
+        _, said = process.communicate()
+        with self.lock:
+            self.running.remove(process)
+        if process.returncode and not self.stopped:
+            how = (f"killed by signal {-process.returncode}" if process.returncode < 0
+                   else f"exit status {process.returncode}")
+            said_lines = said.decode("utf-8", "replace").strip().splitlines()
+            raise SearchIndexError(f"Pagefind stopped ({how})"
+                                   + (f": {said_lines[-1]}" if said_lines else ""))
+
+    def stop(self) -> None:
+        """Start no more parts, and kill the Pagefinds running."""
+        with self.lock:
+            self.stopped = True
+            for process in self.running:
+                process.kill()
+
+    def finish(self, cancelled: Callable[[], bool] | None) -> None:
+        """Wait for every part (or stop them all once `cancelled()`), then remove the links;
+        raise the first failure."""
+        try:
+            for thread in self.threads:
+                while thread.is_alive():
+                    if cancelled is not None and cancelled():
+                        self.stop()
+                    thread.join(0.05)
+        finally:
+            shutil.rmtree(self.folder / VIEWS, ignore_errors=True)
+        if self.failure is not None:
+            raise self.failure
 
 
 @contextmanager
-def indexing(folder: Path, *, background: bool = False,
+def indexing(folder: Path, pages: Sequence[str], *, at_once: int = 1, background: bool = False,
              cancelled: Callable[[], bool] | None = None) -> Iterator[None]:
-    """Pagefind indexing the pages already in `folder` while the block writes other files
-    (never pages: it reads them once, as it starts); when the block ends the index is whole.
-    In the `background` (the preview), at the lowest CPU priority, so that rebuilds come
-    first."""
-    parent = os.getpid()
-
-    def prepare() -> None:  # in Pagefind's process, before it starts
-        die_with_parent(parent)
-        if background:
-            os.nice(19)
-
-    process = subprocess.Popen(pagefind_command(folder), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, preexec_fn=prepare)  # noqa: PLW1509
+    """Pagefind indexing `pages`, already written in `folder`, while the block writes other
+    files (never these pages); when the block ends the index is whole. At most `at_once`
+    parts are made at a time. In the `background` (the preview), at the lowest CPU
+    priority, so that rebuilds come first; stopped, the index left unfinished, once
+    `cancelled()` (the preview closing)."""
+    parts = _Parts(folder, pages, at_once, background)
     try:
         yield
     except BaseException:
-        _stop(process)
+        parts.stop()
+        with suppress(SearchIndexError):
+            parts.finish(None)
         raise
-    while cancelled is not None and process.poll() is None:
-        if cancelled():
-            _stop(process)
-            return
-        time.sleep(0.05)
-    _, said = process.communicate()
-    if process.returncode:
-        how = (f"killed by signal {-process.returncode}" if process.returncode < 0
-               else f"exit status {process.returncode}")
-        said_lines = said.decode("utf-8", "replace").strip().splitlines()
-        raise SearchIndexError(f"Pagefind stopped ({how})"
-                               + (f": {said_lines[-1]}" if said_lines else ""))
+    parts.finish(cancelled)
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Kill Pagefind and reap it, without waiting for its output to end (a process it
-    started could hold that open)."""
-    process.kill()
-    process.wait()
-    if process.stderr is not None:
-        process.stderr.close()
-
-
-def index_search(folder: Path, *, background: bool = False,
-                 cancelled: Callable[[], bool] | None = None) -> None:
-    """Build the search index inside a finished output folder; stop Pagefind, leaving the
-    index unfinished, once `cancelled()` (the preview closing: at the lowest priority on a
-    busy machine, Pagefind could keep it from stopping for many seconds)."""
-    with indexing(folder, background=background, cancelled=cancelled):
+def index_search(folder: Path, pages: Sequence[str], *, at_once: int = 1,
+                 background: bool = False, cancelled: Callable[[], bool] | None = None) -> None:
+    """Build the search index of `pages` inside a finished output folder."""
+    with indexing(folder, pages, at_once=at_once, background=background, cancelled=cancelled):
         pass

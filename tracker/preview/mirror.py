@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..output.publish import lock_folder, remove_abandoned
-from ..output.search import SEARCH_FOLDER, index_search
+from ..output.search import SEARCH_FOLDER, index_search, is_searched_page
 from ..site.files import Content
 from .routes import inside, stamp
 
@@ -51,7 +51,8 @@ class SearchMirror:
                 break
             try:
                 if self.sync(files()):
-                    index_search(self.folder, background=True, cancelled=lambda: self.closing)
+                    index_search(self.folder, [p for p in self.copied if is_searched_page(p)],
+                                 background=True, cancelled=lambda: self.closing)
             except Exception:
                 pass  # search in the preview is best effort; the pages are what matter
 

@@ -8,9 +8,10 @@ made only for feeds, the sitemap and canonical links.
 from __future__ import annotations
 
 import posixpath
+import zlib
 from urllib.parse import quote, urlsplit
 
-from ..content.model import Ref
+from ..content.model import Ref, Site
 
 HOME = "index.html"
 LETTERS = "letters/index.html"
@@ -26,8 +27,17 @@ DATA_JSON = "data/tracker.json"
 RECORDS_CSV = "data/records.csv"
 TIMELINE_CSV = "data/timeline.csv"
 STYLESHEET = "assets/style.css"
-SEARCH_CSS = "pagefind/pagefind-ui.css"
-SEARCH_JS = "pagefind/pagefind-ui.js"
+SEARCH_FOLDER = "pagefind/"
+"""The search index: the first of its parts, with the search page's script."""
+SEARCH_CSS = f"{SEARCH_FOLDER}pagefind-ui.css"
+SEARCH_JS = f"{SEARCH_FOLDER}pagefind-ui.js"
+SEARCH_MODULE = "assets/search/"
+"""The default theme's module that searches the index's parts as one (`pagefind.js`)."""
+SEARCH_PART_PAGES = 2_000
+"""The most pages one part of the search index is expected to read. Pagefind holds the
+pages of the part it makes in memory (about 0.45 MB a letter with its areas and updates),
+so a site's index is made in parts of about this size, each by its own Pagefind, and the
+search page merges them."""
 
 
 def letter(slug: str) -> str:
@@ -58,6 +68,28 @@ def area_feed(record_id: str) -> str:
 
 def page(slug: str) -> str:
     return f"{slug}/index.html"
+
+
+def searched_pages(site: Site) -> list[str]:
+    """The pages the search index reads: those with text to search (their templates mark it
+    with `data-pagefind-body`), not the lists, where the largest pages of a big site are."""
+    return [*(letter(x.slug) for x in site.letters), *(area(r.id) for r in site.records),
+            *(update(u.slug) for u in site.updates)]
+
+
+def search_parts(pages: int) -> list[str]:
+    """The folders of the search index's parts for a site of `pages` searched pages: the
+    first holds the search page's script, which merges the others into it. How many depends
+    on the site alone, never on the machine that builds it."""
+    count = max(1, -(-pages // SEARCH_PART_PAGES))
+    return [SEARCH_FOLDER, *(f"{SEARCH_FOLDER}part-{n}/" for n in range(2, count + 1))]
+
+
+def search_part_of(path: str, parts: int) -> int:
+    """Which of `parts` parts of the search index reads the page at `path`: by a hash of its
+    address, so that each part holds a like share of letters, areas and updates (their
+    rankings can then be compared), and a new page changes only its own part."""
+    return zlib.crc32(path.encode("utf-8")) % parts
 
 
 def action_anchor(action_id: str) -> str:

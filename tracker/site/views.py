@@ -82,6 +82,11 @@ class Frame:
     search_css: str = ""
     """Links to the search bundle, on the search page only."""
     search_js: str = ""
+    search_bundle: str = ""
+    """The folder of the module the search box loads, which searches the index's parts as one."""
+    search_parts: str = ""
+    """Links to the search index's other parts, which the search page's script merges into
+    the first, separated by spaces."""
     edits: tuple[Link, ...] = ()
     """In the preview only: links to the forms that change what this page shows."""
     glossary: str = ""
@@ -247,6 +252,9 @@ def frame(ctx: Context, path: str, title: str, *, feed: str = "", current: str =
         feed=link.to(feed) if feed else "",
         search_css=link.to(urls.SEARCH_CSS) if search else "",
         search_js=link.to(urls.SEARCH_JS) if search else "",
+        search_bundle=link.to(urls.SEARCH_MODULE) if search else "",
+        search_parts=" ".join(link.to(part) for part in urls.search_parts(
+            len(urls.searched_pages(ctx.site)))[1:]) if search else "",
         edits=tuple(Link(text, link.to(form)) for text, form in edits) if ctx.editing else (),
         glossary=link.to(urls.GLOSSARY) if config.glossary else "",
         summary=summary or config.description, kind=kind,
