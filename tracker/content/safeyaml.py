@@ -7,6 +7,7 @@ place, before any value is built, so hostile files are cheap to reject.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -93,8 +94,9 @@ def _too_deep(path: str, pos: Pos) -> ProblemError:
 
 def _refuse_aliases_and_depth(text: str, path: str, offset: int,
                               loader: type[Any] = _Loader) -> None:
-    """Read the YAML events once, before any node is built: aliases (the way to a "billion
-    laughs" bomb) and deep nesting (which would overflow the composer) are refused here."""
+    """Read the YAML events, refusing aliases (the way to a "billion laughs" bomb) and deep
+    nesting at their own place. Only a text that has one of them is read this way (see
+    `load_yaml`), or one that is not valid YAML, so that the first problem is reported."""
     depth = 0
     for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.AliasEvent):
@@ -152,15 +154,37 @@ def _own_guard_first(text: str, path: str, offset: int) -> None:
         return
 
 
+class _ReadAgain(Exception):
+    """The composed tree has an alias or is nested too deeply: the events tell where."""
+
+
 class _Converter:
-    """Turns a composed YAML node tree (no aliases, not deep) into YMap/YList/scalars."""
+    """Turns a composed YAML node tree into YMap/YList/scalars; stops at the second sight of a
+    node (an alias: the tree is then a graph, which a "billion laughs" file makes huge) and
+    at nesting deeper than MAX_DEPTH, before going on."""
 
     def __init__(self, path: str, line_offset: int, text: str) -> None:
         self.path = path
         self.offset = line_offset
         self.lines = ("",) * line_offset + tuple(text.split("\n"))
+        self.seen: set[int] = set()
+        self.depth = 0
 
     def convert(self, node: yaml.Node) -> Any:
+        if id(node) in self.seen:
+            raise _ReadAgain
+        self.seen.add(id(node))
+        if isinstance(node, yaml.CollectionNode):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _ReadAgain
+            try:
+                return self._convert(node)
+            finally:
+                self.depth -= 1
+        return self._convert(node)
+
+    def _convert(self, node: yaml.Node) -> Any:
         pos = _pos(node.start_mark, self.offset)
         if node.tag not in _PLAIN_TAGS:
             raise located_error(self.path, pos, f"the YAML tag '{node.tag}' is not allowed",
@@ -269,9 +293,10 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, offset: int
 def load_yaml(text: str, path: str, line_offset: int = 0) -> Any:
     """Parse YAML safely, with positions; raise ProblemError on anything wrong."""
     try:
-        _refuse_aliases_and_depth(text, path, line_offset)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
+        with suppress(yaml.YAMLError):  # an alias or deep nesting before the error comes first
+            _refuse_aliases_and_depth(text, path, line_offset)
         _own_guard_first(text, path, line_offset)
         raise _syntax_problem(exc, text, path, line_offset) from None
     except yaml.reader.ReaderError as exc:
@@ -287,7 +312,12 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Any:
     except yaml.YAMLError as exc:
         raise located_error(path, Pos(1 + line_offset, 1), f"this is not valid YAML: {exc}") from None
     except RecursionError:
+        _refuse_aliases_and_depth(text, path, line_offset)
         raise located_error(path, Pos(1 + line_offset, 1), "YAML nested too deeply") from None
     if node is None:
         return None
-    return _Converter(path, line_offset, text).convert(node)
+    try:
+        return _Converter(path, line_offset, text).convert(node)
+    except _ReadAgain:
+        _refuse_aliases_and_depth(text, path, line_offset)
+        raise located_error(path, Pos(1 + line_offset, 1), "YAML nested too deeply") from None

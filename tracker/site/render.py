@@ -74,6 +74,10 @@ class _ThemeLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+_OWN_TYPES: dict[type, bool] = {}
+"""Whether each type met in a template is one of tracker's own views."""
+
+
 class _ThemeEnvironment(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, with `*` and `**` kept to sizes a page can use.
 
@@ -85,7 +89,10 @@ class _ThemeEnvironment(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**"})
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj).__module__.startswith("tracker.") and not attribute.startswith("_"):
+        own = _OWN_TYPES.get(type(obj))
+        if own is None:
+            own = _OWN_TYPES[type(obj)] = type(obj).__module__.startswith("tracker.")
+        if own and attribute[:1] != "_":
             try:
                 return getattr(obj, attribute)
             except AttributeError:
