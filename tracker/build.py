@@ -136,11 +136,12 @@ def build_site(
         feeds = area_feed_makers(site, today, base, relations)
         total = len(order.searched) + len(order.rest) + len(feeds)
         searched = produce(folder, renderer, order.searched, (), jobs=jobs,
-                           progress=_counted(progress, 0, total))
+                           progress=_counted(progress, 0, total), words=search)
         try:
             # The search index reads its pages as it starts, and is made while the others
             # and the feeds and open data are.
-            with (indexing(folder, urls.searched_pages(site), at_once=_indexers(site, jobs))
+            with (indexing(folder, urls.searched_pages(site), words=searched.words,
+                           language=site.config.language, at_once=_indexers(site, jobs))
                   if search and not searched.problems else nullcontext()):
                 made = produce(folder, renderer, order.rest, feeds, jobs=jobs,
                                whole_site=order.whole_site,

@@ -14,6 +14,7 @@ from ..scale.processes import share
 from ..site.files import Content, Streamed
 from ..site.plan import PageMaker
 from ..site.render import Renderer
+from .search import page_words
 from .write import write_file
 
 FeedMaker = tuple[str, Callable[[], bytes]]
@@ -26,6 +27,8 @@ class Produced:
 
     pages: list[str] = field(default_factory=list)
     """Output paths of the HTML pages."""
+    words: set[bytes] = field(default_factory=set)
+    """The words of the pages, when asked for (see `search.page_words`)."""
     feeds: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -39,6 +42,7 @@ def produce(
     jobs: int = 1,
     whole_site: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    words: bool = False,
 ) -> Produced:
     """Make every page (with `renderer`) and feed, and write each into `folder`, across `jobs`
     processes, telling `progress` how many of how many are done. The first `whole_site`
@@ -46,17 +50,26 @@ def produce(
     forked, as reading them in the presence of one would copy most of the model's memory.
 
     The same files are written whatever `jobs` is. A template error is reported once, with
-    its template and line."""
+    its template and line. With `words`, the words of the pages are gathered too, in the
+    process that makes each page: each sends back only the words it has not yet seen."""
     renderer.load_all()
+    done = Produced()
+    seen = done.words  # a helper works on its own copy, made as it was forked
 
-    def make(index: int) -> tuple[str, Problem | None]:
+    def make(index: int) -> tuple[str, Problem | None, list[bytes]]:
         template = ""
+        new: list[bytes] = []
         try:
             content: Content
             if index < len(pages):
                 page = pages[index]()
                 template, path = page.template, page.frame.path
-                content = Streamed(partial(renderer.pieces, page))
+                if words:
+                    content = b"".join(renderer.pieces(page))
+                    new = list(page_words(content) - seen)
+                    seen.update(new)
+                else:
+                    content = Streamed(partial(renderer.pieces, page))
             else:
                 path, build = feeds[index - len(pages)]
                 content = build()
@@ -65,12 +78,12 @@ def produce(
             problem = renderer.problem(exc, template)
             if problem is None:
                 raise
-            return "", problem
-        return path, None
+            return "", problem, []
+        return path, None, new
 
-    done = Produced()
     total = len(pages) + len(feeds)
-    for count, (path, problem) in enumerate(share(make, total, jobs, alone=whole_site), 1):
+    for count, (path, problem, new) in enumerate(share(make, total, jobs, alone=whole_site), 1):
+        seen.update(new)
         if problem is not None:
             if problem not in done.problems:
                 done.problems.append(problem)

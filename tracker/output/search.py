@@ -99,24 +99,35 @@ def _link_view(folder: Path, view: Path, pages: Sequence[str]) -> None:
             shutil.copyfile(folder / path, target)
 
 
-_LANGUAGE = re.compile(rb'<html lang="([^"]*)"')
 _TEXT = re.compile(rb">([^<]+)")
+_LANGUAGE = re.compile(rb'<html lang="([^"]*)"')
 
 
-def _words_page(folder: Path, pages: Sequence[str]) -> str:
-    """A page of every word that Pagefind reads on `pages` (and some it does not: a word
-    too many is harmless), each once, in the language of the first."""
+def page_words(page: bytes) -> set[bytes]:
+    """The words of a page that Pagefind reads (and some it does not, after its searched text:
+    a word too many on the page of words is harmless)."""
+    return set(b" ".join(_TEXT.findall(page, page.find(b"data-pagefind-body"))).split())
+
+
+def read_words(folder: Path, pages: Sequence[str]) -> set[bytes]:
+    """The words of `pages` written in `folder`, read from the files."""
     words: set[bytes] = set()
-    language = b"en"
-    for number, path in enumerate(pages):
-        page = (folder / path).read_bytes()
-        if not number and (found := _LANGUAGE.search(page)):
-            language = found.group(1)
-        body = page[page.find(b"data-pagefind-body"):]
-        words.update(b" ".join(_TEXT.findall(body)).split())
+    for path in pages:
+        words |= page_words((folder / path).read_bytes())
+    return words
+
+
+def page_language(folder: Path, page: str) -> str:
+    """The language a written page declares (Pagefind makes an index for each language)."""
+    with open(folder / page, "rb") as file:
+        found = _LANGUAGE.search(file.read(4096))
+    return found.group(1).decode("utf-8", "replace") if found else "unknown"
+
+
+def _words_page(words: set[bytes], language: str) -> str:
     text = sorted({html.unescape(w.decode("utf-8", "replace")) for w in words})
-    return (f'<!doctype html><html lang="{html.escape(language.decode("utf-8", "replace"))}">'
-            f'<body><main data-pagefind-body><p data-pagefind-filter="{WORDS_FILTER}">'
+    return (f'<!doctype html><html lang="{html.escape(language)}"><body><main '
+            f'data-pagefind-body><p data-pagefind-filter="{WORDS_FILTER}">'
             f'{html.escape(" ".join(text))}</p></main></body></html>')
 
 
@@ -134,13 +145,15 @@ class _Parts:
     """The parts of an index being made, at most `at_once` Pagefinds at a time, each in a
     thread of its own that waits for it."""
 
-    def __init__(self, folder: Path, pages: Sequence[str], at_once: int,
-                 background: bool) -> None:
+    def __init__(self, folder: Path, pages: Sequence[str], words: set[bytes] | None,
+                 language: str | None, at_once: int, background: bool) -> None:
         self.folder = folder
         self.pages = pages
         self.parts = search_parts(pages)
         self.todo = iter(enumerate(self.parts))
-        self.words: str | None = None
+        self.words = words
+        self.language = language
+        self.words_page: str | None = None
         self.background = background
         self.parent = os.getpid()
         self.lock = threading.Lock()
@@ -160,11 +173,15 @@ class _Parts:
             return next(self.todo, None)
 
     def _words(self) -> str:
-        """The page of every word, made by the first part to need it."""
+        """The page of every word, made by the first part to need it (from the pages' files
+        when the words were not gathered as they were written)."""
         with self.words_lock:
-            if self.words is None:
-                self.words = _words_page(self.folder, self.pages)
-            return self.words
+            if self.words_page is None:
+                words = self.words if self.words is not None else read_words(self.folder,
+                                                                             self.pages)
+                self.words_page = _words_page(words, self.language or page_language(
+                    self.folder, self.pages[0]))
+            return self.words_page
 
     def _work(self) -> None:
         while (part := self._next()) is not None:
@@ -231,14 +248,17 @@ class _Parts:
 
 
 @contextmanager
-def indexing(folder: Path, pages: Sequence[str], *, at_once: int = 1, background: bool = False,
+def indexing(folder: Path, pages: Sequence[str], *, words: set[bytes] | None = None,
+             language: str | None = None, at_once: int = 1, background: bool = False,
              cancelled: Callable[[], bool] | None = None) -> Iterator[None]:
     """Pagefind indexing `pages`, already written in `folder`, while the block writes other
     files (never these pages); when the block ends the index is whole. At most `at_once`
-    parts are made at a time. In the `background` (the preview), at the lowest CPU
-    priority, so that rebuilds come first; stopped, the index left unfinished, once
-    `cancelled()` (the preview closing)."""
-    parts = _Parts(folder, pages, at_once, background)
+    parts are made at a time, each also reading a page (in `language`, else the first page's)
+    of the `words` of all the pages (`page_words`; read from the files if not given) when
+    there are several.
+    In the `background` (the preview), at the lowest CPU priority, so that rebuilds come
+    first; stopped, the index left unfinished, once `cancelled()` (the preview closing)."""
+    parts = _Parts(folder, pages, words, language, at_once, background)
     try:
         yield
     except BaseException:
@@ -249,8 +269,10 @@ def indexing(folder: Path, pages: Sequence[str], *, at_once: int = 1, background
     parts.finish(cancelled)
 
 
-def index_search(folder: Path, pages: Sequence[str], *, at_once: int = 1,
+def index_search(folder: Path, pages: Sequence[str], *, language: str | None = None,
+                 at_once: int = 1,
                  background: bool = False, cancelled: Callable[[], bool] | None = None) -> None:
     """Build the search index of `pages` inside a finished output folder."""
-    with indexing(folder, pages, at_once=at_once, background=background, cancelled=cancelled):
+    with indexing(folder, pages, language=language, at_once=at_once, background=background,
+                  cancelled=cancelled):
         pass
