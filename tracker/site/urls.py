@@ -35,9 +35,12 @@ SEARCH_MODULE = "assets/search/"
 """The default theme's module that searches the index's parts as one (`pagefind.js`)."""
 SEARCH_PART_PAGES = 2_000
 """The most pages one part of the search index is expected to read. Pagefind holds the
-pages of the part it makes in memory (about 0.45 MB a letter with its areas and updates),
-so a site's index is made in parts of about this size, each by its own Pagefind, and the
-search page merges them."""
+pages of the part it makes in memory (about 0.12 MB a page, 250 MB a part), so a site's
+index is made in parts of about this size, each by its own Pagefind, and the search page
+merges them."""
+NATIONAL_PAGES = 100_000
+"""A site of more searched pages than this is made in parts half as large: there the build's
+own processes need most of 2 GB, and a part is made while they run."""
 
 
 def letter(slug: str) -> str:
@@ -81,7 +84,8 @@ def search_parts(pages: int) -> list[str]:
     """The folders of the search index's parts for a site of `pages` searched pages: the
     first holds the search page's script, which merges the others into it. How many depends
     on the site alone, never on the machine that builds it."""
-    count = max(1, -(-pages // SEARCH_PART_PAGES))
+    size = SEARCH_PART_PAGES if pages <= NATIONAL_PAGES else SEARCH_PART_PAGES // 2
+    count = max(1, -(-pages // size))
     return [SEARCH_FOLDER, *(f"{SEARCH_FOLDER}part-{n}/" for n in range(2, count + 1))]
 
 
