@@ -190,3 +190,14 @@ def test_no_part_reads_much_more_than_its_share_and_a_national_sites_parts_are_s
         assert len(shares) == pages // most
         assert max(shares) < most * 1.15 and min(shares) > most * 0.85, (pages, min(shares),
                                                                         max(shares))
+
+
+def test_link_addresses_printed_for_paper_are_not_searched(browser: Any,
+                                                           sites: dict[str, str]) -> None:
+    """Every evidence link carries its full address for print: 'https', 'example' and 'org'
+    would otherwise find every area page."""
+    built = Path(sites["folder"]) / "parts/tracker"
+    assert "(https://example.org/bench/letters/" in next(
+        built.glob("areas/*/index.html")).read_text(encoding="utf-8")
+    for site in ("whole", "parts"):
+        assert found(browser, sites[site], "https example") == [], site

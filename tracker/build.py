@@ -136,7 +136,8 @@ def build_site(
         feeds = area_feed_makers(site, today, base, relations)
         total = len(order.searched) + len(order.rest) + len(feeds)
         searched = produce(folder, renderer, order.searched, (), jobs=jobs,
-                           progress=_counted(progress, 0, total), words=search)
+                           progress=_counted(progress, 0, total),
+                           words=search and len(order.searched) <= urls.NATIONAL_PAGES)
         try:
             # The search index reads its pages as it starts, and is made while the others
             # and the feeds and open data are.

@@ -6,11 +6,15 @@ Each part reads a folder of links to its pages, made in the order of their addre
 that a part's pages are numbered the same way on every build of the same site, whatever the
 number of processes that wrote them.
 
-Pagefind leaves out of a search any word its index lacks (and may match a word that starts
-like it instead), so a part without one of the words searched for would answer as if it had
-not been asked for. Each part of a site in several parts therefore also reads a page of
-every word of the site's searched pages, which the search page's module never shows
-(`WORDS_FILTER`): every part then knows every word, and treats a search as one index would.
+Pagefind leaves out of a search any word its index lacks (or matches a word spelt like it
+instead), so a part without one of the words searched for would answer as if it had not been
+asked for. Each part of a site in several parts therefore also reads a page of every word of
+the site's searched pages, which the search page's module never shows (`WORDS_FILTER`):
+every part then knows every word, and treats a search as one index would. Not on a national
+site (`urls.NATIONAL_PAGES`): there that page would hold hundreds of thousands of words,
+each part's Pagefind would need 250 MB and 8 s more for it, and the build could not stay
+within 2 GB. There, a search whose words some part lacks may also list, after the pages with
+every word, pages of that part with the others.
 """
 
 from __future__ import annotations
@@ -99,7 +103,9 @@ def _link_view(folder: Path, view: Path, pages: Sequence[str]) -> None:
             shutil.copyfile(folder / path, target)
 
 
-_TEXT = re.compile(rb">([^<]+)")
+_TEXT = re.compile(rb'<span class="print-url" data-pagefind-ignore>[^<]*</span>|>([^<]+)')
+"""The text between a page's tags, but for the addresses of links printed on paper, which
+Pagefind does not read."""
 _LANGUAGE = re.compile(rb'<html lang="([^"]*)"')
 
 
@@ -189,7 +195,7 @@ class _Parts:
             try:
                 view = self.folder / VIEWS / str(number)
                 _link_view(self.folder, view, pages)
-                if len(self.parts) > 1:
+                if 1 < len(self.parts) and len(self.pages) <= urls.NATIONAL_PAGES:
                     (view / WORDS_PAGE).parent.mkdir()
                     (view / WORDS_PAGE).write_text(self._words(), encoding="utf-8")
                 self._run(pagefind_command(view, self.folder / bundle))
