@@ -1,8 +1,8 @@
 // The search index in parts, searched as one. The search box loads this module in place of
 // Pagefind's own, which merges the other parts of the index into the first. Each part of a
-// site in several parts also holds a page of every word of the site, so that a part without
-// one of the words searched for finds nothing, as one index would, instead of leaving the
-// word out: that page is never a result.
+// site in several parts (but a national one) also holds a page of every word of the site,
+// so that a part without one of the words searched for finds nothing, as one index would,
+// instead of leaving the word out: that page is never a result.
 import * as pagefind from "../../pagefind/pagefind.js";
 
 const OWN = "tracker";
