@@ -195,7 +195,7 @@ class _Parts:
             try:
                 view = self.folder / VIEWS / str(number)
                 _link_view(self.folder, view, pages)
-                if 1 < len(self.parts) and len(self.pages) <= urls.NATIONAL_PAGES:
+                if len(self.parts) > 1 and len(self.pages) <= urls.NATIONAL_PAGES:
                     (view / WORDS_PAGE).parent.mkdir()
                     (view / WORDS_PAGE).write_text(self._words(), encoding="utf-8")
                 self._run(pagefind_command(view, self.folder / bundle))
