@@ -61,6 +61,13 @@ def build(site: Path, out: Path, part_pages: int) -> None:
             raise
 
 
+def for_search(address: str) -> bool:
+    """Whether a file is fetched for a search (Pagefind's module, WebAssembly and index), not
+    to open the page (its HTML, style sheets and the search box's script)."""
+    return ("/assets/search/" in address or "/pagefind/" in address) and \
+        "/pagefind-ui." not in address
+
+
 def weigh(browser: Any, url: str, query: str) -> tuple[int, int, int, int]:
     """(bytes to open the search page, requests, bytes for the search, requests)."""
     context = browser.new_context()
@@ -73,13 +80,14 @@ def weigh(browser: Any, url: str, query: str) -> tuple[int, int, int, int]:
 
     page.on("requestfinished", finished)
     page.goto(url + "search/", wait_until="networkidle")
-    opened = list(fetched)
     page.locator(".pagefind-ui__search-input").fill(query)
     page.locator(".pagefind-ui__result-link").first.wait_for(timeout=60_000)
     page.wait_for_load_state("networkidle")
-    searched = fetched[len(opened):]
+    page.wait_for_timeout(1_000)  # the last responses' events
     context.close()
-    return (sum(b for _, b in opened), len(opened), sum(b for _, b in searched), len(searched))
+    opened = [b for address, b in fetched if not for_search(address)]
+    searched = [b for address, b in fetched if for_search(address)]
+    return sum(opened), len(opened), sum(searched), len(searched)
 
 
 def main() -> None:
