@@ -522,12 +522,14 @@ def test_the_lists_of_every_record_and_letter_are_made_as_they_are_written(make_
     assert all(r.title in html for r in site.records)
 
 
-def test_the_search_page_lists_everything_as_it_is_written(make_site, monkeypatch):
-    """Without JavaScript the search page lists every letter, record and update: 350,000
-    links for a national site, made as the page is written rather than held at once."""
+def test_a_search_page_without_the_index_lists_everything_as_it_is_written(make_site,
+                                                                          monkeypatch):
+    """Without the index the search page lists every letter, record and update, for a
+    browser's find in page: 350,000 links for a national site, made as the page is written
+    rather than held at once."""
     from tracker.build import load_site
     from tracker.site import lists, render
-    from tracker.site.plan import page_makers
+    from tracker.site.plan import page_groups
 
     root = make_site(FULL_SITE)
     today = dt.date(2024, 1, 1)
@@ -536,7 +538,9 @@ def test_the_search_page_lists_everything_as_it_is_written(make_site, monkeypatc
     real_link = lists.Link
     monkeypatch.setattr(lists, "Link", lambda text, href: (made.append(text),
                                                            real_link(text, href))[1])
-    search = page_makers(site, today, "https://example.org/")[2]()
+    group = next(g for g in page_groups(site, today, "https://example.org/", search_index=False)
+                 if g.name[0] == "search")
+    search = group.makers()[0]()
     assert search.frame.path == "search/index.html" and made == []
     everything = [*(x.title for x in site.letters), *(r.title for r in site.records),
                   *(u.title for u in site.updates)]
@@ -550,6 +554,38 @@ def test_the_search_page_lists_everything_as_it_is_written(make_site, monkeypatc
     items = HtmlPage("search/index.html", html).main.inside("li")
     assert [item.text for item in items] == everything
     assert items[0].hrefs == [f"../letters/{site.letters[0].slug}/index.html"]
+
+
+def test_the_search_page_with_its_index_links_where_to_browse_whatever_the_site_s_size(
+        tmp_path):
+    """A phone opening the search page fetches the box and four links, not a list of the
+    whole site (4 MB of links on a site of 10,000 letters): the same page for two letters
+    and for seven. Without JavaScript, those links lead to every letter, record and update."""
+    more = {f"content/letters/council-{year}.md": FULL_SITE["content/letters/council-2023.md"]
+            .replace("2023-10-20", f"{year}-10-20") for year in range(2018, 2023)}
+    sizes = {}
+    for name, files in (("two", FULL_SITE), ("seven", {**FULL_SITE, **more})):
+        ok(build(write_files(tmp_path / name, files), tmp_path / f"{name}-out"))
+        sizes[name] = (tmp_path / f"{name}-out/search/index.html").read_bytes()
+    assert sizes["two"] == sizes["seven"]
+    out = tmp_path / "seven-out"
+    search = page(out, "search/index.html")
+    items = search.main.inside("li")
+    assert [item.text for item in items] == [
+        "Letters: every letter, each point with its record",
+        "Home: every tracked area and its status, by letter",
+        "Updates: every update, newest first",
+        "Timeline: every dated event of every record, newest first"]
+    browse = search.targets(search.main)
+    assert browse == ["letters/index.html", "index.html", "updates/index.html",
+                      "timeline/index.html"]
+    reached = {target for listing in browse[:3] for target in page(out, listing).targets(
+        page(out, listing).main)}
+    data = json.loads((out / "data/tracker.json").read_text(encoding="utf-8"))
+    assert len(data["letters"]) == 7
+    assert {f"letters/{x['slug']}/index.html" for x in data["letters"]} <= reached
+    assert {f"areas/{x['id']}/index.html" for x in data["records"]} <= reached
+    assert {f"updates/{x['slug']}/index.html" for x in data["updates"]} <= reached
 
 
 def test_home_page_names_each_letter_s_group_by_who_was_inspected(tmp_path):

@@ -1,6 +1,6 @@
 """The pages that are a body or lists of links: the search page (search.html, with
-_lists.html), the page for addresses that lead nowhere (404.html) and the site's plain pages
-such as About (page.html)."""
+_lists.html on a site without its index), the page for addresses that lead nowhere (404.html)
+and the site's plain pages such as About (page.html)."""
 
 from __future__ import annotations
 
@@ -16,13 +16,23 @@ from .views import Context, Link, Linker, PageOf, frame, page_linker
 
 
 @dataclass(frozen=True)
+class Browse:
+    """A page that lists part of the site, and what it lists."""
+
+    link: Link
+    lists: str
+
+
+@dataclass(frozen=True)
 class ListView:
-    """A simple page: a body, or lists of links (search fallback, 404)."""
+    """A simple page: a body, or lists of links (the search page's, 404)."""
 
     body: Html
     letters: Sequence[Link] = ()
     records: Sequence[Link] = ()
     updates: Sequence[Link] = ()
+    browse: Sequence[Browse] = ()
+    """The pages that list the site, for a search page whose box needs JavaScript."""
 
 
 def _index_lists(ctx: Context, link: Linker) -> ListView:
@@ -36,8 +46,23 @@ def _index_lists(ctx: Context, link: Linker) -> ListView:
     )
 
 
+def _browse(link: Linker) -> ListView:
+    """Where to browse the site when the search box cannot run: the same few links on a site
+    of any size, so that a phone opening the search page fetches only the box."""
+    return ListView(Html(""), browse=(
+        Browse(Link("Letters", link.to(urls.LETTERS)), "every letter, each point with its record"),
+        Browse(Link("Home", link.to(urls.HOME)), "every tracked area and its status, by letter"),
+        Browse(Link("Updates", link.to(urls.UPDATES)), "every update, newest first"),
+        Browse(Link("Timeline", link.to(urls.TIMELINE)),
+               "every dated event of every record, newest first"),
+    ))
+
+
 def search_page(ctx: Context) -> PageOf[ListView]:
-    view = _index_lists(ctx, Linker(urls.SEARCH))
+    """With the index, the search box and where to browse instead; without it, every letter,
+    record and update, so that a browser's find in page searches their titles."""
+    link = Linker(urls.SEARCH)
+    view = _browse(link) if ctx.search_index else _index_lists(ctx, link)
     return PageOf("search.html", frame(ctx, urls.SEARCH, "Search", current=urls.SEARCH,
                                        search=ctx.search_index), view)
 

@@ -85,7 +85,7 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo = NO_MEMO,
                 relations: Relations | None = None, *,
                 search_index: bool = True, editing: bool = False) -> list[PageGroup]:
     """Every HTML page, in groups that depend on the same parts of the site; without the
-    `search_index`, the search page only lists everything. With a `memo` that keeps what it
+    `search_index`, the search page lists everything. With a `memo` that keeps what it
     makes (the preview's), each page names what it reads, and a page whose inputs are the
     same objects as last time is not made again (the frame reads the configuration and the
     plain pages)."""
@@ -141,10 +141,12 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo = NO_MEMO,
                     partial(timeline_page, ctx, number, len(steps), chunk))
                 for number, chunk in enumerate(steps, start=1)]
 
-    # What the search page lists: only the preview needs them, to know when it changed.
+    # What the search page lists without the index: only the preview needs them, to know
+    # when it changed. With the index, its parts depend on how many pages are searched.
     titles = (tuple((x.slug, x.title) for x in site.letters),
               tuple((r.id, r.title) for r in site.records),
-              tuple((u.slug, u.title) for u in site.updates)) if memo.keeps else ()
+              tuple((u.slug, u.title) for u in site.updates)) if memo.keeps and not search_index \
+        else (len(site.letters), len(site.records), len(site.updates))
     home_inputs = (*frame, *site.letters, *site.records, *site.updates[:LATEST_UPDATES])
     return [
         PageGroup("home", lambda: home_inputs, lambda: [
@@ -153,7 +155,8 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo = NO_MEMO,
             one("letters", lambda: (*frame, *site.letters, *site.records),
                 partial(letters_page, ctx))], whole_site=True),
         PageGroup(("search", titles), lambda: frame, lambda: [
-            one(("search", titles), lambda: frame, partial(search_page, ctx))], whole_site=True),
+            one(("search", titles), lambda: frame, partial(search_page, ctx))],
+                  whole_site=not search_index),
         PageGroup("summary", lambda: (*frame, *site.letters, *site.records), lambda: [
             one("summary", lambda: (*frame, *site.letters, *site.records),
                 partial(summary_page, ctx))], whole_site=True),
