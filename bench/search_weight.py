@@ -2,7 +2,7 @@
 to show the results of one search, on a generated site whose index is one Pagefind index and
 on the same site's index in parts (as a build makes it).
 
-    python bench/search_weight.py [--letters 1000] [--query "parents dashboard"]
+    python bench/search_weight.py [--letters 1000] [--query "parents dashboard"] [--part-pages N]
 
 Each site is built into a temporary folder and served by a plain static server (no
 compression: Pagefind's index files are compressed already). Counted are the bodies of
@@ -68,8 +68,15 @@ def for_search(address: str) -> bool:
         "/pagefind-ui." not in address
 
 
-def weigh(browser: Any, url: str, query: str) -> tuple[int, int, int, int]:
-    """(bytes to open the search page, requests, bytes for the search, requests)."""
+def kind(address: str) -> str:
+    """What a fetched file of the index is: its metadata, words, results' text, filters..."""
+    name = address.split("?", 1)[0].rsplit("/", 1)[-1]
+    return "entry" if name == "pagefind-entry.json" else name.rsplit(".", 1)[-1]
+
+
+def weigh(browser: Any, url: str, query: str) -> tuple[int, int, int, int, str]:
+    """(bytes to open the search page, requests, bytes for the search, requests, and those
+    of the search by kind of file)."""
     context = browser.new_context()
     page = context.new_page()
     fetched: list[tuple[str, int]] = []
@@ -86,22 +93,26 @@ def weigh(browser: Any, url: str, query: str) -> tuple[int, int, int, int]:
     page.wait_for_timeout(1_000)  # the last responses' events
     context.close()
     opened = [b for address, b in fetched if not for_search(address)]
-    searched = [b for address, b in fetched if for_search(address)]
-    return sum(opened), len(opened), sum(searched), len(searched)
+    searched = [(kind(address), b) for address, b in fetched if for_search(address)]
+    kinds = sorted({k for k, _ in searched})
+    by_kind = ", ".join(f"{k} {sum(1 for x, _ in searched if x == k)} "
+                        f"({sum(b for x, b in searched if x == k) / 1024:.0f} KB)" for k in kinds)
+    return (sum(opened), len(opened), sum(b for _, b in searched), len(searched), by_kind)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--letters", type=int, default=1000)
     parser.add_argument("--query", default="parents dashboard")
+    parser.add_argument("--part-pages", type=int, default=urls.SEARCH_PART_PAGES,
+                        help="pages in a part of the index in parts (a build's own by default)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     work = Path(tempfile.mkdtemp(prefix="tracker-weight-"))
     try:
         generate(work / "site", args.letters)
-        parted = urls.SEARCH_PART_PAGES
-        builds = {"one index": 10**9, "in parts": parted}
+        builds = {"one index": 10**9, "in parts": args.part_pages}
         for name, size in builds.items():
             build(work / "site", work / name, size)
         with sync_playwright() as driver:
@@ -109,13 +120,16 @@ def main() -> None:
             print(f"{args.letters} letters, search for {args.query!r}")
             print("| index | parts | open: KB | requests | search: KB | requests |")
             print("|---|---:|---:|---:|---:|---:|")
+            kinds = []
             for name in builds:
                 parts = 1 + sum(1 for p in (work / name / "pagefind").iterdir()
                                 if p.name.startswith("part-"))
                 with serving(work / name) as url:
-                    opened, opens, searched, searches = weigh(browser, url, args.query)
+                    opened, opens, searched, searches, by_kind = weigh(browser, url, args.query)
                 print(f"| {name} | {parts} | {opened / 1024:.0f} | {opens} | "
                       f"{searched / 1024:.0f} | {searches} |")
+                kinds.append(f"{name}: {by_kind}")
+            print("\n".join(["", "The search's files by kind:", *kinds]))
             browser.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)

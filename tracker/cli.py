@@ -126,7 +126,7 @@ def check(site: str, strict: bool, fmt: str, today: str | None) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Processes to build with (default: one per core); the output is the same.")
 @click.option("--no-search", "no_search", is_flag=True,
-              help="Leave out the search index (half the time of a build): the search page "
+              help="Leave out the search index (a third of a build): the search page "
                    "then lists everything.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
 def build(site: str, out: str | None, drafts: bool, today: str | None, base_url: str | None,
