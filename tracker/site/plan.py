@@ -154,9 +154,9 @@ def page_groups(site: Site, today: dt.date, base_url: str, memo: Memo = NO_MEMO,
         PageGroup("letters", lambda: (*frame, *site.letters, *site.records), lambda: [
             one("letters", lambda: (*frame, *site.letters, *site.records),
                 partial(letters_page, ctx))], whole_site=True),
+        # Made alone with the others that read the whole site, which it does without the index.
         PageGroup(("search", titles), lambda: frame, lambda: [
-            one(("search", titles), lambda: frame, partial(search_page, ctx))],
-                  whole_site=not search_index),
+            one(("search", titles), lambda: frame, partial(search_page, ctx))], whole_site=True),
         PageGroup("summary", lambda: (*frame, *site.letters, *site.records), lambda: [
             one("summary", lambda: (*frame, *site.letters, *site.records),
                 partial(summary_page, ctx))], whole_site=True),
