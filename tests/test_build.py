@@ -563,21 +563,21 @@ def test_the_search_page_with_its_index_links_where_to_browse_whatever_the_site_
     and for seven. Without JavaScript, those links lead to every letter, record and update."""
     more = {f"content/letters/council-{year}.md": FULL_SITE["content/letters/council-2023.md"]
             .replace("2023-10-20", f"{year}-10-20") for year in range(2018, 2023)}
-    sizes = {}
+    written = {}
     for name, files in (("two", FULL_SITE), ("seven", {**FULL_SITE, **more})):
         ok(build(write_files(tmp_path / name, files), tmp_path / f"{name}-out"))
-        sizes[name] = (tmp_path / f"{name}-out/search/index.html").read_bytes()
-    assert sizes["two"] == sizes["seven"]
+        written[name] = (tmp_path / f"{name}-out/search/index.html").read_bytes()
+    assert written["two"] == written["seven"]
     out = tmp_path / "seven-out"
     search = page(out, "search/index.html")
     items = search.main.inside("li")
     assert [item.text for item in items] == [
-        "Letters: every letter, each point with its record",
         "Home: every tracked area and its status, by letter",
+        "Letters: every letter, each point with its record",
         "Updates: every update, newest first",
         "Timeline: every dated event of every record, newest first"]
     browse = search.targets(search.main)
-    assert browse == ["letters/index.html", "index.html", "updates/index.html",
+    assert browse == ["index.html", "letters/index.html", "updates/index.html",
                       "timeline/index.html"]
     reached = {target for listing in browse[:3] for target in page(out, listing).targets(
         page(out, listing).main)}

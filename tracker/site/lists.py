@@ -12,7 +12,7 @@ from markupsafe import Markup as Html
 from ..content.model import Page as PlainPage
 from ..scale.lazy import Lazy
 from . import urls
-from .views import Context, Link, Linker, PageOf, frame, page_linker
+from .views import SECTIONS, Context, Link, Linker, PageOf, frame, page_linker
 
 
 @dataclass(frozen=True)
@@ -46,16 +46,19 @@ def _index_lists(ctx: Context, link: Linker) -> ListView:
     )
 
 
+_BROWSE = {urls.HOME: "every tracked area and its status, by letter",
+           urls.LETTERS: "every letter, each point with its record",
+           urls.UPDATES: "every update, newest first",
+           urls.TIMELINE: "every dated event of every record, newest first"}
+"""What each section that lists the site holds, for the search page."""
+
+
 def _browse(link: Linker) -> ListView:
     """Where to browse the site when the search box cannot run: the same few links on a site
     of any size, so that a phone opening the search page fetches only the box."""
-    return ListView(Html(""), browse=(
-        Browse(Link("Letters", link.to(urls.LETTERS)), "every letter, each point with its record"),
-        Browse(Link("Home", link.to(urls.HOME)), "every tracked area and its status, by letter"),
-        Browse(Link("Updates", link.to(urls.UPDATES)), "every update, newest first"),
-        Browse(Link("Timeline", link.to(urls.TIMELINE)),
-               "every dated event of every record, newest first"),
-    ))
+    return ListView(Html(""), browse=tuple(
+        Browse(Link(text, link.to(target)), _BROWSE[target])
+        for text, target in SECTIONS if target in _BROWSE))
 
 
 def search_page(ctx: Context) -> PageOf[ListView]:

@@ -235,14 +235,17 @@ def page_linker(ctx: Context, path: str) -> Linker:
     return Linker(path, ctx.glossary)
 
 
+SECTIONS = (("Home", urls.HOME), ("Letters", urls.LETTERS), ("Updates", urls.UPDATES),
+            ("Timeline", urls.TIMELINE), ("Search", urls.SEARCH))
+"""The site's sections, as every page's navigation names them, the plain pages after them."""
+
+
 def frame(ctx: Context, path: str, title: str, *, feed: str = "", current: str = "",
           search: bool = False, edits: Sequence[tuple[str, str]] = (), summary: str = "",
           kind: str = "website") -> Frame:
     link = Linker(path)
     config = ctx.site.config
-    sections = [("Home", urls.HOME), ("Letters", urls.LETTERS), ("Updates", urls.UPDATES),
-                ("Timeline", urls.TIMELINE), ("Search", urls.SEARCH)]
-    sections += [(p.title, urls.page(p.slug)) for p in ctx.site.pages]
+    sections = [*SECTIONS, *((p.title, urls.page(p.slug)) for p in ctx.site.pages)]
     nav = tuple((Link(text, link.to(target)), target == current) for text, target in sections)
     return Frame(
         path=path, title=title, site_title=config.title, description=config.description,
